@@ -1,0 +1,6 @@
+//! rdptls: why a Remote Desktop connection fails at the security layer, and what to fix.
+//!
+//! Layers, from the bytes up: [`wire`] (pure codecs) -> [`probe`] (one connection each) -> [`plan`] (which
+//! probes, how many at once) -> [`analysis`] (pure: certificate verdict, findings) -> [`report`] (table, JSON).
+
+pub mod wire;
