@@ -660,7 +660,7 @@ mod tests {
             ("0300000d", "TPKT.length"),                      // header longer than the packet
             ("1503010002022800", "TPKT.version"),             // a TLS alert, not RDP
             ("030000130ed000001234000300040001000000", "RDP_NEG_FAILURE.length"),
-            ("030000120dd00000123400030008000100", "RDP_NEG_FAILURE.value"),
+            ("030000120dd0000012340003000800010000", "RDP_NEG_FAILURE.value"),
             ("030000130ed000001234000900080001000000", "RDP_NEG.type"),
             ("030000040ed0", "TPKT.length"),
         ];
