@@ -4,3 +4,5 @@
 //! probes, how many at once) -> [`analysis`] (pure: certificate verdict, findings) -> [`report`] (table, JSON).
 
 pub mod wire;
+pub mod fixtures;
+pub mod serve;

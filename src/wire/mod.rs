@@ -4,3 +4,4 @@ pub mod reader;
 pub mod x224;
 
 pub use reader::{DecodeError, DecodeErrorKind, Reader};
+pub mod tls;

@@ -1,0 +1,1 @@
+//! `rdptls serve`: fixture RDP servers, honest and hostile, on loopback.

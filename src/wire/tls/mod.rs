@@ -1,0 +1,1 @@
+//! TLS wire codecs: records, handshake messages, ClientHello builder, server message parsers, suite registry.
