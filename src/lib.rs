@@ -3,6 +3,11 @@
 //! Layers, from the bytes up: [`wire`] (pure codecs) -> [`probe`] (one connection each) -> [`plan`] (which
 //! probes, how many at once) -> [`analysis`] (pure: certificate verdict, findings) -> [`report`] (table, JSON).
 
-pub mod wire;
+pub mod analysis;
 pub mod fixtures;
+pub mod model;
+pub mod plan;
+pub mod probe;
+pub mod report;
 pub mod serve;
+pub mod wire;

@@ -35,7 +35,11 @@ impl fmt::Display for DecodeErrorKind {
 
 impl DecodeError {
     pub fn invalid(pdu: &'static str, field: &'static str, why: impl Into<String>) -> Self {
-        Self { pdu, field, kind: DecodeErrorKind::Invalid(why.into()) }
+        Self {
+            pdu,
+            field,
+            kind: DecodeErrorKind::Invalid(why.into()),
+        }
     }
 }
 
@@ -80,7 +84,10 @@ impl<'a> Reader<'a> {
         DecodeError {
             pdu: self.pdu,
             field,
-            kind: DecodeErrorKind::TooShort { need, have: self.remaining() },
+            kind: DecodeErrorKind::TooShort {
+                need,
+                have: self.remaining(),
+            },
         }
     }
 
@@ -150,7 +157,11 @@ impl<'a> Reader<'a> {
     pub fn expect_end(&self, field: &'static str) -> Result<(), DecodeError> {
         match self.remaining() {
             0 => Ok(()),
-            n => Err(DecodeError { pdu: self.pdu, field, kind: DecodeErrorKind::TrailingBytes(n) }),
+            n => Err(DecodeError {
+                pdu: self.pdu,
+                field,
+                kind: DecodeErrorKind::TrailingBytes(n),
+            }),
         }
     }
 }
@@ -173,6 +184,12 @@ mod tests {
     fn length_prefix_larger_than_input_is_an_error_not_an_allocation() {
         let mut r = Reader::new("T", &[0xff, 0xff, 0xff, 1]);
         let err = r.vec_u24("body").unwrap_err();
-        assert_eq!(err.kind, DecodeErrorKind::TooShort { need: 0xffffff, have: 1 });
+        assert_eq!(
+            err.kind,
+            DecodeErrorKind::TooShort {
+                need: 0xffffff,
+                have: 1
+            }
+        );
     }
 }

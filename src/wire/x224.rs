@@ -61,8 +61,14 @@ impl Protocols {
     pub const RDSAAD: Self = Self(0x10);
 
     /// Every single protocol, in the order probes run and reports list them.
-    pub const ALL: [Self; 6] =
-        [Self::RDP, Self::SSL, Self::HYBRID, Self::RDSTLS, Self::HYBRID_EX, Self::RDSAAD];
+    pub const ALL: [Self; 6] = [
+        Self::RDP,
+        Self::SSL,
+        Self::HYBRID,
+        Self::RDSTLS,
+        Self::HYBRID_EX,
+        Self::RDSAAD,
+    ];
 
     pub fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
@@ -165,7 +171,10 @@ impl ResponseFlags {
         (Self::DYNVC_GFX_PROTOCOL_SUPPORTED, "gfx"),
         (Self::NEGRSP_FLAG_RESERVED, "reserved"),
         (Self::RESTRICTED_ADMIN_MODE_SUPPORTED, "restricted_admin"),
-        (Self::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED, "redirected_authentication"),
+        (
+            Self::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED,
+            "redirected_authentication",
+        ),
     ];
 
     pub fn contains(self, other: Self) -> bool {
@@ -264,7 +273,10 @@ pub enum NegotiationReply {
     /// A legacy server sent no negotiation data: standard RDP security only.
     None,
     /// RDP_NEG_RSP, MS-RDPBCGR 2.2.1.2.1.
-    Response { flags: ResponseFlags, selected: Protocols },
+    Response {
+        flags: ResponseFlags,
+        selected: Protocols,
+    },
     /// RDP_NEG_FAILURE, MS-RDPBCGR 2.2.1.2.2.
     Failure(FailureCode),
 }
@@ -284,11 +296,18 @@ pub struct ConnectionConfirm {
 pub enum X224Reply {
     Confirm(ConnectionConfirm),
     /// X.224 Disconnect Request; `reason` is the DR reason byte.
-    Disconnect { reason: u8 },
+    Disconnect {
+        reason: u8,
+    },
     /// An X.224 Data TPDU. xrdp answers an RDSAAD request with MCS Disconnect Provider Ultimatum (`21 80`).
-    Data { mcs_disconnect: bool, payload: Vec<u8> },
+    Data {
+        mcs_disconnect: bool,
+        payload: Vec<u8>,
+    },
     /// An X.224 Error TPDU or another code.
-    Other { code: TpduCode },
+    Other {
+        code: TpduCode,
+    },
 }
 
 /// Checks a TPKT header and returns the whole packet's length (header included).
@@ -303,7 +322,11 @@ pub fn tpkt_packet_len(header: [u8; TPKT_HEADER_LEN]) -> Result<usize, DecodeErr
     let len = u16::from_be_bytes([header[2], header[3]]) as usize;
     // The smallest X.224 TPDU (DT) has a 3-byte header.
     if len < TPKT_HEADER_LEN + 3 {
-        return Err(DecodeError::invalid("TPKT", "length", format!("{len} is too small")));
+        return Err(DecodeError::invalid(
+            "TPKT",
+            "length",
+            format!("{len} is too small"),
+        ));
     }
     Ok(len)
 }
@@ -359,7 +382,10 @@ fn decode_connection_header<'a>(
 ) -> Result<(u16, u16, u8, Reader<'a>), DecodeError> {
     let li = r.u8("li")? as usize;
     if li != r.remaining() {
-        return Err(r.invalid("li", format!("says {li} bytes follow, {} do", r.remaining())));
+        return Err(r.invalid(
+            "li",
+            format!("says {li} bytes follow, {} do", r.remaining()),
+        ));
     }
     let code = TpduCode(r.u8("code")? & 0xF0);
     if code != expect {
@@ -388,7 +414,10 @@ impl ConnectionRequest {
     pub fn new(protocols: Protocols, cookie: Option<&str>) -> Self {
         Self {
             cookie: cookie.map(|c| Cookie::MstsHash(c.to_string())),
-            negotiation: Some(NegotiationRequest { flags: RequestFlags(0), requested: protocols }),
+            negotiation: Some(NegotiationRequest {
+                flags: RequestFlags(0),
+                requested: protocols,
+            }),
         }
     }
 
@@ -440,8 +469,10 @@ impl ConnectionRequest {
             return Err(neg.invalid("type", format!("expected 0x01, got 0x{kind:02x}")));
         }
         // RDP_NEG_CORRELATION_INFO may follow; it carries nothing a scanner needs.
-        out.negotiation =
-            Some(NegotiationRequest { flags: RequestFlags(flags), requested: Protocols(requested) });
+        out.negotiation = Some(NegotiationRequest {
+            flags: RequestFlags(flags),
+            requested: Protocols(requested),
+        });
         Ok(out)
     }
 }
@@ -486,7 +517,10 @@ impl X224Reply {
                 let payload = peek.rest().to_vec();
                 // MCS DisconnectProviderUltimatum: PER choice 8 in the top six bits (T.125).
                 let mcs_disconnect = payload.first().is_some_and(|b| b & 0xFC == 0x20);
-                Ok(Self::Data { mcs_disconnect, payload })
+                Ok(Self::Data {
+                    mcs_disconnect,
+                    payload,
+                })
             }
             code => Ok(Self::Other { code }),
         }
@@ -513,13 +547,19 @@ impl X224Reply {
         let (kind, flags, value) = decode_neg(&mut neg)?;
         neg.expect_end("trailer")?;
         let negotiation = match kind {
-            TYPE_RDP_NEG_RSP => {
-                NegotiationReply::Response { flags: ResponseFlags(flags), selected: Protocols(value) }
-            }
+            TYPE_RDP_NEG_RSP => NegotiationReply::Response {
+                flags: ResponseFlags(flags),
+                selected: Protocols(value),
+            },
             TYPE_RDP_NEG_FAILURE => NegotiationReply::Failure(FailureCode(value)),
             other => return Err(neg.invalid("type", format!("unexpected type 0x{other:02x}"))),
         };
-        Ok(ConnectionConfirm { dst_ref, src_ref, class, negotiation })
+        Ok(ConnectionConfirm {
+            dst_ref,
+            src_ref,
+            class,
+            negotiation,
+        })
     }
 }
 
@@ -529,15 +569,26 @@ mod tests {
 
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     fn confirm(src_ref: u16, negotiation: NegotiationReply) -> X224Reply {
-        X224Reply::Confirm(ConnectionConfirm { dst_ref: 0, src_ref, class: 0, negotiation })
+        X224Reply::Confirm(ConnectionConfirm {
+            dst_ref: 0,
+            src_ref,
+            class: 0,
+            negotiation,
+        })
     }
 
     fn rsp(flags: u8, selected: Protocols) -> NegotiationReply {
-        NegotiationReply::Response { flags: ResponseFlags(flags), selected }
+        NegotiationReply::Response {
+            flags: ResponseFlags(flags),
+            selected,
+        }
     }
 
     /// Every reply in shared/reference/wire.md, decoded and, where it is a Confirm, encoded back byte for byte.
@@ -551,20 +602,38 @@ mod tests {
                 confirm(0x1234, Failure(FailureCode::SSL_REQUIRED_BY_SERVER)),
             ),
             // xrdp, SSL selected.
-            ("030000130ed000001234000201080001000000", confirm(0x1234, rsp(1, Protocols::SSL))),
+            (
+                "030000130ed000001234000201080001000000",
+                confirm(0x1234, rsp(1, Protocols::SSL)),
+            ),
             // xrdp security_layer=rdp (or negotiate without TLS asked): standard RDP security.
-            ("030000130ed000001234000201080000000000", confirm(0x1234, rsp(1, Protocols::RDP))),
+            (
+                "030000130ed000001234000201080000000000",
+                confirm(0x1234, rsp(1, Protocols::RDP)),
+            ),
             // FreeRDP shadow /sec:nla: TLS-only request refused.
             (
                 "030000130ed000000000000300080005000000",
                 confirm(0, Failure(FailureCode::HYBRID_REQUIRED_BY_SERVER)),
             ),
             // FreeRDP shadow /sec:nla: HYBRID selected with flags 0x03.
-            ("030000130ed000000000000203080002000000", confirm(0, rsp(3, Protocols::HYBRID))),
+            (
+                "030000130ed000000000000203080002000000",
+                confirm(0, rsp(3, Protocols::HYBRID)),
+            ),
             // Windows (nmap fingerprints): CredSSP with flags 0x07, 0x0f and 0x1f.
-            ("030000130ed000001234000207080002000000", confirm(0x1234, rsp(7, Protocols::HYBRID))),
-            ("030000130ed00000123400020f080002000000", confirm(0x1234, rsp(0x0f, Protocols::HYBRID))),
-            ("030000130ed00000123400021f080002000000", confirm(0x1234, rsp(0x1f, Protocols::HYBRID))),
+            (
+                "030000130ed000001234000207080002000000",
+                confirm(0x1234, rsp(7, Protocols::HYBRID)),
+            ),
+            (
+                "030000130ed00000123400020f080002000000",
+                confirm(0x1234, rsp(0x0f, Protocols::HYBRID)),
+            ),
+            (
+                "030000130ed00000123400021f080002000000",
+                confirm(0x1234, rsp(0x1f, Protocols::HYBRID)),
+            ),
             // A legacy server: bare CC, no negotiation data.
             ("0300000b06d00000000000", confirm(0, NegotiationReply::None)),
         ];
@@ -581,7 +650,13 @@ mod tests {
     #[test]
     fn rdsaad_reply_from_xrdp_is_an_mcs_disconnect_in_a_data_tpdu() {
         let got = X224Reply::decode(&hex("0300000902f0802180")).unwrap();
-        assert_eq!(got, X224Reply::Data { mcs_disconnect: true, payload: vec![0x21, 0x80] });
+        assert_eq!(
+            got,
+            X224Reply::Data {
+                mcs_disconnect: true,
+                payload: vec![0x21, 0x80]
+            }
+        );
     }
 
     #[test]
@@ -597,7 +672,8 @@ mod tests {
     fn minimal_request_matches_reference_bytes_for_every_protocol() {
         for p in [0x00u8, 0x01, 0x02, 0x03, 0x04, 0x08, 0x0b, 0x10] {
             let req = ConnectionRequest::new(Protocols(p as u32), None);
-            let want = hex(&format!("030000130ee000000000000100080 0{p:02x}000000").replace(' ', ""));
+            let want =
+                hex(&format!("030000130ee000000000000100080 0{p:02x}000000").replace(' ', ""));
             assert_eq!(req.encode(), want);
             assert_eq!(ConnectionRequest::decode(&want).unwrap(), req);
         }
@@ -632,7 +708,9 @@ mod tests {
             assert_eq!(FailureCode(code).to_string(), name);
         }
         let got = X224Reply::decode(&hex("030000130ed000001234000300080007000000")).unwrap();
-        let X224Reply::Confirm(cc) = got else { panic!("{got:?}") };
+        let X224Reply::Confirm(cc) = got else {
+            panic!("{got:?}")
+        };
         assert_eq!(cc.negotiation, NegotiationReply::Failure(FailureCode(7)));
         assert_eq!(FailureCode(7).to_string(), "unknown(0x07)");
     }
@@ -641,14 +719,26 @@ mod tests {
     fn response_flags_are_named() {
         assert_eq!(
             ResponseFlags(0x1f).names(),
-            ["extended_client_data", "gfx", "reserved", "restricted_admin", "redirected_authentication"]
+            [
+                "extended_client_data",
+                "gfx",
+                "reserved",
+                "restricted_admin",
+                "redirected_authentication"
+            ]
         );
-        assert_eq!(ResponseFlags(0x41).names(), ["extended_client_data", "unknown(0x40)"]);
+        assert_eq!(
+            ResponseFlags(0x41).names(),
+            ["extended_client_data", "unknown(0x40)"]
+        );
     }
 
     #[test]
     fn protocol_sets_display_their_members() {
-        assert_eq!(Protocols(0x0b).to_string(), "PROTOCOL_SSL|PROTOCOL_HYBRID|PROTOCOL_HYBRID_EX");
+        assert_eq!(
+            Protocols(0x0b).to_string(),
+            "PROTOCOL_SSL|PROTOCOL_HYBRID|PROTOCOL_HYBRID_EX"
+        );
         assert_eq!(Protocols::RDP.to_string(), "PROTOCOL_RDP");
         assert_eq!(Protocols(0x41).to_string(), "PROTOCOL_SSL|unknown(0x40)");
     }
@@ -656,11 +746,17 @@ mod tests {
     #[test]
     fn malformed_replies_are_errors_that_name_the_field() {
         let cases = [
-            ("0300", "X224.tpkt"),                            // truncated TPKT header
-            ("0300000d", "TPKT.length"),                      // header longer than the packet
-            ("1503010002022800", "TPKT.version"),             // a TLS alert, not RDP
-            ("030000130ed000001234000300040001000000", "RDP_NEG_FAILURE.length"),
-            ("030000120dd0000012340003000800010000", "RDP_NEG_FAILURE.value"),
+            ("0300", "X224.tpkt"),                // truncated TPKT header
+            ("0300000d", "TPKT.length"),          // header longer than the packet
+            ("1503010002022800", "TPKT.version"), // a TLS alert, not RDP
+            (
+                "030000130ed000001234000300040001000000",
+                "RDP_NEG_FAILURE.length",
+            ),
+            (
+                "030000120dd0000012340003000800010000",
+                "RDP_NEG_FAILURE.value",
+            ),
             ("030000130ed000001234000900080001000000", "RDP_NEG.type"),
             ("030000040ed0", "TPKT.length"),
         ];

@@ -1,0 +1,176 @@
+//! The rustls probe: a full TLS handshake over a stream that is already past X.224 (or direct), recording the
+//! certificate chain whatever it holds. Resumption is off so that every handshake shows the certificate.
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::Resumption;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme, SupportedProtocolVersion};
+use tokio::net::TcpStream;
+
+use super::{timeout_error, ProbeContext};
+use crate::model::{ErrorKind, ScanError, Step};
+
+/// A completed handshake.
+#[derive(Debug, Clone)]
+pub struct TlsSession {
+    /// Wire version, e.g. 0x0303.
+    pub version: u16,
+    /// Wire cipher suite id.
+    pub suite: u16,
+    /// DER certificates, leaf first, as the server sent them.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// Which versions rustls may offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RustlsVersions {
+    Both,
+    Tls12Only,
+    Tls13Only,
+}
+
+/// Accepts any chain and keeps it; signatures over the handshake are still checked.
+#[derive(Debug)]
+struct RecordingVerifier {
+    provider: Arc<CryptoProvider>,
+    chain: Mutex<Option<Vec<Vec<u8>>>>,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let mut chain = vec![end_entity.as_ref().to_vec()];
+        chain.extend(intermediates.iter().map(|c| c.as_ref().to_vec()));
+        if let Ok(mut slot) = self.chain.lock() {
+            *slot = Some(chain);
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// The SNI / name rustls is given: the typed host name, or the IP (rustls sends no SNI for an IP).
+pub fn server_name(host: &str) -> ServerName<'static> {
+    match host.parse::<IpAddr>() {
+        Ok(ip) => ServerName::IpAddress(ip.into()),
+        Err(_) => ServerName::try_from(host.to_string())
+            .unwrap_or_else(|_| ServerName::IpAddress(IpAddr::from([127, 0, 0, 1]).into())),
+    }
+}
+
+/// Runs a rustls handshake over `stream` and returns what was negotiated and the chain the server sent.
+pub async fn handshake(
+    ctx: &ProbeContext,
+    stream: TcpStream,
+    host: &str,
+    versions: RustlsVersions,
+) -> Result<TlsSession, ScanError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Arc::new(RecordingVerifier {
+        provider: provider.clone(),
+        chain: Mutex::new(None),
+    });
+    let protocol_versions: &[&'static SupportedProtocolVersion] = match versions {
+        RustlsVersions::Both => &[&rustls::version::TLS13, &rustls::version::TLS12],
+        RustlsVersions::Tls12Only => &[&rustls::version::TLS12],
+        RustlsVersions::Tls13Only => &[&rustls::version::TLS13],
+    };
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(protocol_versions)
+        .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Other, e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    config.resumption = Resumption::disabled();
+    config.enable_sni = host.parse::<IpAddr>().is_err();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tls = match tokio::time::timeout(ctx.timeout, connector.connect(server_name(host), stream))
+        .await
+    {
+        Err(_) => return Err(timeout_error(Step::Tls, ctx, "TLS handshake completion")),
+        Ok(Err(e)) => return Err(classify_rustls_error(&e)),
+        Ok(Ok(tls)) => tls,
+    };
+    let (_, conn) = tls.get_ref();
+    let version = conn.protocol_version().map(u16::from).unwrap_or_default();
+    let suite = conn
+        .negotiated_cipher_suite()
+        .map(|s| u16::from(s.suite()))
+        .unwrap_or_default();
+    let chain = verifier
+        .chain
+        .lock()
+        .ok()
+        .and_then(|mut c| c.take())
+        .unwrap_or_default();
+    Ok(TlsSession {
+        version,
+        suite,
+        chain,
+    })
+}
+
+fn classify_rustls_error(e: &std::io::Error) -> ScanError {
+    use std::io::ErrorKind as K;
+    let kind = match e.kind() {
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            ErrorKind::Reset
+        }
+        _ => ErrorKind::Protocol,
+    };
+    let message = match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        Some(rustls::Error::AlertReceived(alert)) => format!("the server sent the alert {alert:?}"),
+        Some(other) => format!("handshake failed: {other}"),
+        None if kind == ErrorKind::Reset => {
+            format!("the server closed the connection during the handshake ({e})")
+        }
+        None => format!("handshake failed: {e}"),
+    };
+    ScanError::new(Step::Tls, kind, message)
+}

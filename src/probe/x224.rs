@@ -1,0 +1,115 @@
+//! The X.224 probe: one connection, one Connection Request, the server's reply decoded.
+
+use std::net::SocketAddr;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::{connect, io_error, timeout_error, ProbeContext};
+use crate::model::{ErrorKind, ScanError, Step};
+use crate::wire::x224::{
+    tpkt_packet_len, ConnectionRequest, Protocols, X224Reply, TPKT_HEADER_LEN,
+};
+
+/// The outcome of one negotiation: the decoded reply and the still-open stream, ready for TLS if it was selected.
+pub struct Negotiated {
+    pub reply: X224Reply,
+    pub stream: TcpStream,
+}
+
+/// Connects to `addr`, requests `protocols`, and reads the reply.
+pub async fn negotiate(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    protocols: Protocols,
+) -> Result<Negotiated, ScanError> {
+    let _opening = ctx.opening.acquire().await.ok();
+    let mut stream = connect(ctx, addr).await?;
+    let request = ConnectionRequest::new(protocols, ctx.cookie.as_deref()).encode();
+    let exchange = async {
+        stream
+            .write_all(&request)
+            .await
+            .map_err(|e| io_error(Step::X224, &e, "sending the Connection Request"))?;
+        read_tpkt(&mut stream).await
+    };
+    let packet = match tokio::time::timeout(ctx.timeout, exchange).await {
+        Err(_) => return Err(timeout_error(Step::X224, ctx, "X.224 Connection Confirm")),
+        Ok(r) => r?,
+    };
+    let reply = X224Reply::decode(&packet)
+        .map_err(|e| ScanError::new(Step::X224, ErrorKind::Protocol, e.to_string()))?;
+    Ok(Negotiated { reply, stream })
+}
+
+/// Reads one whole TPKT packet. The length field is at most 65535, so the allocation is bounded.
+async fn read_tpkt(stream: &mut TcpStream) -> Result<Vec<u8>, ScanError> {
+    let mut header = [0u8; TPKT_HEADER_LEN];
+    let got = read_full(stream, &mut header).await?;
+    if got == 0 {
+        return Err(ScanError::new(
+            Step::X224,
+            ErrorKind::Reset,
+            "the server closed the connection without answering the Connection Request",
+        ));
+    }
+    if header[0] != 3 {
+        return Err(ScanError::new(
+            Step::X224,
+            ErrorKind::NotRdp,
+            format!(
+                "the reply is not TPKT: {}",
+                describe_foreign(&header[..got])
+            ),
+        ));
+    }
+    if got < TPKT_HEADER_LEN {
+        return Err(ScanError::new(
+            Step::X224,
+            ErrorKind::Reset,
+            format!("the server closed the connection after {got} bytes of a TPKT header"),
+        ));
+    }
+    let len = tpkt_packet_len(header)
+        .map_err(|e| ScanError::new(Step::X224, ErrorKind::Protocol, e.to_string()))?;
+    let mut packet = vec![0u8; len];
+    packet[..TPKT_HEADER_LEN].copy_from_slice(&header);
+    let body = read_full(stream, &mut packet[TPKT_HEADER_LEN..]).await?;
+    if body < len - TPKT_HEADER_LEN {
+        return Err(ScanError::new(
+            Step::X224,
+            ErrorKind::Reset,
+            format!(
+                "the server closed the connection after {} of {len} bytes of its reply",
+                body + TPKT_HEADER_LEN
+            ),
+        ));
+    }
+    Ok(packet)
+}
+
+/// Fills `buf` unless the peer closes first; returns how many bytes were read.
+async fn read_full(stream: &mut TcpStream, buf: &mut [u8]) -> Result<usize, ScanError> {
+    let mut at = 0;
+    while at < buf.len() {
+        match stream.read(&mut buf[at..]).await {
+            Ok(0) => break,
+            Ok(n) => at += n,
+            Err(e) => return Err(io_error(Step::X224, &e, "reading the Connection Confirm")),
+        }
+    }
+    Ok(at)
+}
+
+/// A hint about what answered instead of RDP.
+fn describe_foreign(bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let what = match bytes.first() {
+        Some(0x15) => "a TLS alert: a TLS server that expects a ClientHello first (try --direct)",
+        Some(0x16) => "a TLS handshake record: a TLS server (try --direct)",
+        Some(b'H') if bytes.starts_with(b"HTTP") => "an HTTP response: a web server",
+        Some(b'S') if bytes.starts_with(b"SSH") => "an SSH banner",
+        _ => "not an RDP server",
+    };
+    format!("first bytes {hex}, {what}")
+}

@@ -1,0 +1,248 @@
+//! The terminal report: verdict first, then negotiation, TLS, certificate, clients.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, ContentArrangement, Table};
+
+use crate::model::{Nla, ProtocolResult, Report, Severity, Status, TargetReport};
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for t in &report.targets {
+        out.push_str(&render_target(t));
+        out.push('\n');
+    }
+    out
+}
+
+fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table.set_width(110);
+    table.set_header(header.iter().map(Cell::new));
+    table
+}
+
+pub fn render_target(t: &TargetReport) -> String {
+    let mut out = String::new();
+    let address = t.address.as_deref().unwrap_or("-");
+    out.push_str(&format!("== {} ({address})\n", t.target));
+    out.push_str(&verdict(t));
+
+    if let Some(e) = &t.error {
+        out.push_str(&format!("\nError: {e}\n"));
+    }
+    if let Some(neg) = &t.negotiation {
+        let mut table = new_table(&[
+            "Requested",
+            "Result",
+            "Selected",
+            "Failure code / detail",
+            "Flags",
+        ]);
+        for p in &neg.protocols {
+            let result = match p.result {
+                ProtocolResult::Accepted => "accepted",
+                ProtocolResult::Refused => "refused",
+                ProtocolResult::NotSelected => "not selected",
+                ProtocolResult::Disconnected => "disconnected",
+                ProtocolResult::Error => "error",
+            };
+            let why = p
+                .failure_code
+                .clone()
+                .or_else(|| p.detail.clone())
+                .unwrap_or_default();
+            table.add_row(vec![
+                p.protocol.clone(),
+                result.to_string(),
+                p.selected.clone().unwrap_or_else(|| "-".into()),
+                why,
+                p.flags.join(", "),
+            ]);
+        }
+        let nla = match neg.nla {
+            Nla::Required => "required",
+            Nla::Supported => "supported, not required",
+            Nla::Unsupported => "not supported",
+        };
+        out.push_str(&format!(
+            "\nNegotiation (NLA {nla}; standard RDP security {})\n{table}\n",
+            if neg.standard_rdp_security {
+                "ACCEPTED"
+            } else {
+                "refused"
+            }
+        ));
+    }
+    if let Some(tls) = &t.tls {
+        let mut table = new_table(&[
+            "Version",
+            "Supported",
+            "Cipher suites (server order where enforced)",
+        ]);
+        for v in &tls.versions {
+            let suites: Vec<String> = tls
+                .cipher_suites
+                .iter()
+                .filter(|s| s.version == v.version)
+                .map(|s| format!("{} {}", s.id, s.name))
+                .collect();
+            table.add_row(vec![
+                v.version.clone(),
+                if v.supported {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
+                suites.join("\n"),
+            ]);
+        }
+        out.push_str(&format!("\nTLS\n{table}\n"));
+        if let Some(n) = &tls.negotiated {
+            out.push_str(&format!(
+                "Certificate read over {} with {} (via {}, {} path)\n",
+                n.version, n.suite.name, n.via, n.path
+            ));
+        }
+        if !tls.groups.is_empty() {
+            out.push_str(&format!("Key-exchange groups: {}\n", tls.groups.join(", ")));
+        }
+        if let Some(bits) = tls.dh_bits {
+            out.push_str(&format!("DH parameters: {bits} bits\n"));
+        }
+    }
+    if let Some(c) = &t.certificate {
+        let mut table = new_table(&["Certificate", ""]);
+        let validity = if c.expired {
+            format!("EXPIRED {} days ago", -c.days_left)
+        } else if c.not_yet_valid {
+            "NOT YET VALID".to_string()
+        } else {
+            format!("valid, {} days left", c.days_left)
+        };
+        let rows = [
+            ("Subject", c.subject.clone()),
+            ("Issuer", c.issuer.clone()),
+            ("Names", c.names.join(", ")),
+            (
+                "Validity",
+                format!("{validity} ({} to {})", c.not_before, c.not_after),
+            ),
+            ("Self-signed", yes_no(c.self_signed).into()),
+            (
+                "Name matches",
+                c.name_matches
+                    .map(|m| yes_no(m).to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            ("Key", format!("{} {} bits", c.key.kind, c.key.bits)),
+            ("Signature", c.signature_algorithm.clone()),
+            (
+                "EKU",
+                if c.eku.is_empty() {
+                    "-".into()
+                } else {
+                    c.eku.join(", ")
+                },
+            ),
+            ("SHA-1 thumbprint", c.sha1_thumbprint.clone()),
+            ("SHA-256", c.sha256_fingerprint.clone()),
+        ];
+        for (k, v) in rows {
+            table.add_row(vec![k.to_string(), v]);
+        }
+        out.push_str(&format!("\n{table}\n"));
+    }
+    if !t.clients.is_empty() {
+        let mut table = new_table(&["Client", "Result", "Version / suite, or why not"]);
+        for c in &t.clients {
+            let detail = if c.connects {
+                format!(
+                    "{} {}",
+                    c.version.clone().unwrap_or_default(),
+                    c.suite.clone().unwrap_or_default()
+                )
+            } else {
+                let mut s = c.reason.clone().unwrap_or_default();
+                if let Some(e) = &c.client_error {
+                    s.push_str(&format!("\nshows: {e}"));
+                }
+                s
+            };
+            table.add_row(vec![
+                c.name.clone(),
+                if c.connects {
+                    "connects".into()
+                } else {
+                    "FAILS".into()
+                },
+                detail,
+            ]);
+        }
+        out.push_str(&format!("\nClients\n{table}\n"));
+    }
+    if !t.findings.is_empty() {
+        out.push_str("\nFindings\n");
+        for f in &t.findings {
+            out.push_str(&format!(
+                "[{}] {} ({})\n    {}\n",
+                f.severity.as_str(),
+                f.title,
+                f.id,
+                f.detail
+            ));
+            if let Some(e) = &f.client_error {
+                out.push_str(&format!("    Client sees: {e}\n"));
+            }
+            if let Some(fix) = &f.fix {
+                out.push_str(&format!("    Fix: {fix}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n{} connections, {} ms\n",
+        t.stats.connections, t.stats.elapsed_ms
+    ));
+    out
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// The verdict: one line per problem in plain words, most severe first.
+fn verdict(t: &TargetReport) -> String {
+    let mut out = String::from("Verdict: ");
+    let worst = t.findings.iter().map(|f| f.severity).max();
+    out.push_str(match (t.status, worst) {
+        (Status::Unreachable, _) => "UNREACHABLE",
+        (Status::Error, _) => "SCAN FAILED",
+        (_, Some(Severity::Critical)) => "CONNECTIONS FAIL (critical)",
+        (_, Some(Severity::High)) => "AT RISK (high)",
+        (_, Some(Severity::Medium)) => "WEAKNESSES (medium)",
+        (_, Some(Severity::Low | Severity::Info)) | (_, None) => "OK",
+    });
+    out.push('\n');
+    for f in t.findings.iter().filter(|f| f.severity >= Severity::Low) {
+        out.push_str(&format!("  - [{}] {}\n", f.severity.as_str(), f.title));
+    }
+    let failing: Vec<&str> = t
+        .clients
+        .iter()
+        .filter(|c| !c.connects)
+        .map(|c| c.name.as_str())
+        .collect();
+    if !failing.is_empty() {
+        out.push_str(&format!(
+            "  - clients that cannot connect: {}\n",
+            failing.join(", ")
+        ));
+    }
+    out
+}
