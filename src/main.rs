@@ -25,6 +25,35 @@ struct Cli {
 enum Command {
     /// Scan RDP servers: negotiation, TLS, certificate, findings.
     Scan(ScanArgs),
+    /// Run a fixture RDP server (honest or hostile) for tests and CI; binds to loopback by default.
+    Serve(ServeArgs),
+    /// Start a built-in fixture server with an expired certificate, scan it, and print the full report.
+    Demo {
+        /// The fixture profile to demonstrate.
+        #[arg(long, default_value = "expired-cert")]
+        profile: String,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every fixture certificate and key (PEM) into a directory.
+    Fixtures {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The profile; `--list` shows them all.
+    #[arg(long, required_unless_present = "list")]
+    profile: Option<String>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3389")]
+    listen: std::net::SocketAddr,
+    /// List the profiles and exit.
+    #[arg(long)]
+    list: bool,
 }
 
 #[derive(Args)]
@@ -74,6 +103,17 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Scan(args) => runtime.block_on(scan(args)),
+        Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Demo { profile, json } => runtime.block_on(demo(&profile, json)),
+        Command::Fixtures { out: dir } => match rdptls::fixtures::write_all(&dir) {
+            Ok(files) => {
+                for f in files {
+                    out(&f.display().to_string());
+                }
+                exit::OK
+            }
+            Err(e) => usage(format!("writing fixtures to {}: {e}", dir.display())),
+        },
     };
     ExitCode::from(code as u8)
 }
@@ -153,4 +193,61 @@ async fn scan(args: ScanArgs) -> i32 {
         out(&report::json::render(&report));
     }
     report::exit_code(&report, fail_on)
+}
+
+async fn serve(args: ServeArgs) -> i32 {
+    use rdptls::serve::Profile;
+    if args.list {
+        for p in Profile::ALL {
+            out(&format!("{:<16} {}", p.name(), p.describe()));
+        }
+        return exit::OK;
+    }
+    let name = args.profile.unwrap_or_default();
+    let profile: Profile = match name.parse() {
+        Ok(p) => p,
+        Err(e) => return usage(format!("{e} (rdptls serve --list shows the profiles)")),
+    };
+    if !args.listen.ip().is_loopback() {
+        eprintln!("rdptls: note: serving {profile} on {}, which is not a loopback address", args.listen);
+    }
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    eprintln!("rdptls: serving profile {profile} on {addr} (Ctrl-C stops)");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match rdptls::serve::serve(profile, listener, shutdown).await {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("rdptls: {e}");
+            exit::UNSCANNED
+        }
+    }
+}
+
+async fn demo(profile: &str, json: bool) -> i32 {
+    use rdptls::serve::Profile;
+    let profile: Profile = match profile.parse() {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let server = match rdptls::serve::bind(profile, ([127, 0, 0, 1], 0).into()).await {
+        Ok(s) => s,
+        Err(e) => return usage(format!("cannot start the demo server: {e}")),
+    };
+    let target = server.addr().to_string();
+    eprintln!("rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n", profile.describe());
+    let opts = ScanOptions { timeout: Duration::from_secs(3), ..ScanOptions::default() };
+    let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_| {}).await;
+    server.stop().await;
+    if json {
+        out(&report::json::render(&report));
+    } else {
+        out(&report::table::render(&report));
+    }
+    exit::OK
 }
