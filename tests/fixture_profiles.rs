@@ -1,0 +1,155 @@
+//! Every `rdptls serve` profile, scanned end to end through the library: honest profiles give the right verdict,
+//! hostile ones the right error step and kind, with no panic and within the timeout.
+
+use std::time::{Duration, Instant};
+
+use rdptls::model::{ErrorKind, Nla, ProtocolResult, Severity, Status, Step, TargetReport};
+use rdptls::plan::{scan_target, ScanOptions};
+use rdptls::serve::{bind, Profile};
+
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+async fn scan(profile: Profile) -> (TargetReport, Duration) {
+    let server = bind(profile, ([127, 0, 0, 1], 0).into()).await.expect("bind fixture server");
+    let opts = ScanOptions { timeout: TIMEOUT, ..ScanOptions::default() };
+    let started = Instant::now();
+    let report = scan_target(&server.addr().to_string(), &opts).await;
+    let took = started.elapsed();
+    server.stop().await;
+    (report, took)
+}
+
+fn row<'a>(r: &'a TargetReport, protocol: &str) -> &'a rdptls::model::ProtocolProbe {
+    let neg = r.negotiation.as_ref().expect("negotiation");
+    neg.protocols.iter().find(|p| p.protocol == protocol).expect(protocol)
+}
+
+fn has_finding(r: &TargetReport, id: &str) -> bool {
+    r.findings.iter().any(|f| f.id == id)
+}
+
+#[tokio::test]
+async fn modern_profile_accepts_tls_and_nla_and_shows_a_valid_certificate() {
+    let (r, _) = scan(Profile::Modern).await;
+    assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+    assert_eq!(row(&r, "rdp").result, ProtocolResult::Refused);
+    assert_eq!(row(&r, "rdp").failure_code.as_deref(), Some("SSL_REQUIRED_BY_SERVER"));
+    assert_eq!(row(&r, "ssl").result, ProtocolResult::Accepted);
+    assert_eq!(row(&r, "hybrid").result, ProtocolResult::Accepted);
+    assert_eq!(r.negotiation.as_ref().unwrap().nla, Nla::Supported);
+    let cert = r.certificate.as_ref().expect("certificate");
+    assert!(!cert.expired && !cert.not_yet_valid && cert.days_left > 300);
+    assert_eq!(cert.name_matches, Some(true), "the valid fixture names 127.0.0.1");
+    assert!(r.findings.iter().all(|f| f.severity < Severity::High), "{:?}", r.findings);
+}
+
+#[tokio::test]
+async fn tls13_only_profile_negotiates_tls13() {
+    let (r, _) = scan(Profile::Tls13Only).await;
+    let tls = r.tls.as_ref().expect("tls");
+    assert_eq!(tls.negotiated.as_ref().unwrap().version, "TLS1.3");
+    assert!(r.certificate.is_some());
+}
+
+#[tokio::test]
+async fn expired_self_signed_certificate_is_critical_and_blamed_on_renewal() {
+    let (r, _) = scan(Profile::ExpiredCert).await;
+    let cert = r.certificate.as_ref().expect("certificate");
+    assert!(cert.expired && cert.self_signed);
+    assert!(cert.days_left < 0);
+    assert_eq!(cert.sha1_thumbprint.len(), 40);
+    assert!(cert.sha1_thumbprint.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+    let expired = r.findings.iter().find(|f| f.id == "cert-expired").expect("cert-expired");
+    assert_eq!(expired.severity, Severity::Critical);
+    assert!(expired.fix.as_deref().unwrap().contains("Remote Desktop"));
+    assert!(has_finding(&r, "cert-renewal-failed"));
+}
+
+#[tokio::test]
+async fn expiring_certificate_warns_with_days_left() {
+    let (r, _) = scan(Profile::ExpiringCert).await;
+    let cert = r.certificate.as_ref().expect("certificate");
+    assert!((9..=10).contains(&cert.days_left), "{}", cert.days_left);
+    let f = r.findings.iter().find(|f| f.id == "cert-expiring").expect("cert-expiring");
+    assert_eq!(f.severity, Severity::High);
+}
+
+#[tokio::test]
+async fn nla_required_profile_refuses_tls_alone_and_still_yields_the_certificate() {
+    let (r, _) = scan(Profile::NlaRequired).await;
+    assert_eq!(r.negotiation.as_ref().unwrap().nla, Nla::Required);
+    assert_eq!(row(&r, "ssl").failure_code.as_deref(), Some("HYBRID_REQUIRED_BY_SERVER"));
+    assert_eq!(row(&r, "hybrid").result, ProtocolResult::Accepted);
+    assert_eq!(row(&r, "hybrid").flags, ["extended_client_data", "gfx"]);
+    assert!(r.certificate.is_some(), "the certificate is read over the HYBRID path");
+    assert_eq!(r.tls.as_ref().unwrap().negotiated.as_ref().unwrap().path, "hybrid");
+    assert!(!has_finding(&r, "nla-not-required"));
+}
+
+#[tokio::test]
+async fn ssl_required_profile_has_no_nla() {
+    let (r, _) = scan(Profile::SslRequired).await;
+    let neg = r.negotiation.as_ref().unwrap();
+    assert_eq!(neg.nla, Nla::Unsupported);
+    assert!(!neg.standard_rdp_security);
+    assert_eq!(row(&r, "hybrid").failure_code.as_deref(), Some("SSL_REQUIRED_BY_SERVER"));
+    assert!(has_finding(&r, "nla-not-required"));
+}
+
+#[tokio::test]
+async fn rdp_only_profile_is_standard_rdp_security_without_tls() {
+    let (r, _) = scan(Profile::RdpOnly).await;
+    assert_eq!(r.status, Status::Ok);
+    let neg = r.negotiation.as_ref().unwrap();
+    assert!(neg.standard_rdp_security);
+    assert_eq!(row(&r, "ssl").result, ProtocolResult::NotSelected);
+    assert_eq!(row(&r, "ssl").selected.as_deref(), Some("rdp"));
+    assert!(r.tls.is_none() && r.certificate.is_none());
+    assert!(has_finding(&r, "standard-rdp-security"));
+    assert!(has_finding(&r, "rdp-only"));
+}
+
+#[tokio::test]
+async fn legacy_confirm_without_negotiation_data_means_standard_security_only() {
+    let (r, _) = scan(Profile::LegacyNoNeg).await;
+    let neg = r.negotiation.as_ref().unwrap();
+    assert!(neg.legacy_server && neg.standard_rdp_security);
+    assert_eq!(row(&r, "rdp").result, ProtocolResult::Accepted);
+    assert!(has_finding(&r, "standard-rdp-security"));
+}
+
+#[tokio::test]
+async fn disconnect_profile_reports_every_protocol_as_disconnected() {
+    let (r, _) = scan(Profile::Disconnect).await;
+    let neg = r.negotiation.as_ref().expect("negotiation");
+    assert!(neg.protocols.iter().all(|p| p.result == ProtocolResult::Disconnected), "{neg:?}");
+    assert!(r.tls.is_none());
+}
+
+/// Hostile profiles: the error names the step and the cause, and the scan ends within the timeout.
+#[tokio::test]
+async fn hostile_profiles_fail_at_the_right_step_within_the_timeout() {
+    let cases = [
+        (Profile::Garbage, Step::X224, ErrorKind::NotRdp, Status::Unreachable),
+        (Profile::Truncated, Step::X224, ErrorKind::Reset, Status::Unreachable),
+        (Profile::HugeLength, Step::X224, ErrorKind::Timeout, Status::Unreachable),
+        (Profile::Tarpit, Step::X224, ErrorKind::Timeout, Status::Unreachable),
+        (Profile::Reset, Step::X224, ErrorKind::Reset, Status::Unreachable),
+        (Profile::SlowDrip, Step::X224, ErrorKind::Timeout, Status::Unreachable),
+        (Profile::HugeTlsRecord, Step::Tls, ErrorKind::Protocol, Status::Error),
+    ];
+    let mut tasks = Vec::new();
+    for (profile, step, kind, status) in cases {
+        tasks.push(tokio::spawn(async move {
+            let (r, took) = scan(profile).await;
+            let err = r.error.clone().unwrap_or_else(|| panic!("{profile}: no error in {r:?}"));
+            assert_eq!((err.step, err.kind, r.status), (step, kind, status), "{profile}: {err}");
+            assert!(!err.message.is_empty());
+            assert!(took < TIMEOUT + Duration::from_secs(1), "{profile}: took {took:?}");
+            assert!(r.findings.iter().any(|f| f.id == "target-unreachable" || f.id == "tls-unavailable"));
+        }));
+    }
+    for t in tasks {
+        t.await.expect("no panic");
+    }
+}
