@@ -19,13 +19,20 @@ use crate::model::ScanError;
 /// One ClientHello to send: what the plan asks; the oracle builds the bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
-    /// Wire version: the highest offered (0x0304 means TLS 1.3 only, through `supported_versions`).
-    pub version: u16,
+    /// Wire versions offered. Without TLS 1.3 only the highest counts (legacy_version); with TLS 1.3 they all
+    /// go in `supported_versions`.
+    pub versions: Vec<u16>,
     pub suites: Vec<u16>,
     /// Named groups, in preference order.
     pub groups: Vec<u16>,
     /// TLS 1.3: send an X25519 key share (when x25519 is in `groups`); otherwise an empty one (HelloRetryRequest).
     pub x25519_share: bool,
+}
+
+impl Offer {
+    pub fn max_version(&self) -> u16 {
+        self.versions.iter().copied().max().unwrap_or(TLS12)
+    }
 }
 
 /// The server's answer to one ClientHello.
@@ -194,7 +201,7 @@ impl<O: Oracle> Run<O> {
                 Err(e) if attempt == self.opts.retries => {
                     self.lock().anomalies.push(format!(
                         "{} hello with {} suites failed after {} tries: {e}",
-                        version_name(offer.version),
+                        version_name(offer.max_version()),
                         offer.suites.len(),
                         attempt + 1
                     ));
@@ -245,7 +252,7 @@ impl<O: Oracle> Run<O> {
         let mut steps = Vec::new();
         while !remaining.is_empty() {
             let offer = Offer {
-                version,
+                versions: vec![version],
                 suites: remaining.clone(),
                 groups: self.groups_for_offer(),
                 x25519_share: version == TLS13,
@@ -282,7 +289,7 @@ impl<O: Oracle> Run<O> {
     /// Which of `suites` the server prefers, offering them in the given order. `None` if it answered otherwise.
     async fn pick(&self, version: u16, suites: Vec<u16>) -> Option<u16> {
         let offer = Offer {
-            version,
+            versions: vec![version],
             suites: suites.clone(),
             groups: self.groups_for_offer(),
             x25519_share: version == TLS13,
@@ -310,7 +317,7 @@ impl<O: Oracle> Run<O> {
                 return;
             }
             let offer = Offer {
-                version,
+                versions: vec![version],
                 suites: suites.clone(),
                 x25519_share: version == TLS13 && left.contains(&X25519),
                 groups: left.clone(),
@@ -531,7 +538,7 @@ mod tests {
             }
             if let Some(s) = self.rogue_suite {
                 return Ok(Answer::Hello {
-                    version: offer.version,
+                    version: offer.max_version(),
                     suite: s,
                     group: None,
                     dh_bits: None,
@@ -539,14 +546,11 @@ mod tests {
                 });
             }
             // The highest version both support, not above the offer (TLS 1.3 only when asked for).
-            let version = if offer.version == TLS13 {
-                self.suites.contains_key(&TLS13).then_some(TLS13)
+            let version = if offer.versions.contains(&TLS13) && self.suites.contains_key(&TLS13) {
+                Some(TLS13)
             } else {
-                self.suites
-                    .keys()
-                    .copied()
-                    .filter(|v| *v <= offer.version && *v != TLS13)
-                    .max()
+                let max = offer.max_version().min(TLS12);
+                self.suites.keys().copied().filter(|v| *v <= max).max()
             };
             let Some(version) = version else {
                 return Ok(Answer::Refused {
