@@ -1,0 +1,507 @@
+//! A ClientHello builder for scanning: offer chosen versions, suites and groups, get the TLS record bytes.
+//!
+//! The hello is never meant to finish a handshake; it only has to make a server answer with its choice.
+
+use std::net::IpAddr;
+
+use ring::agreement::{EphemeralPrivateKey, X25519};
+use ring::rand::{SecureRandom, SystemRandom};
+
+use super::codes::{
+    CipherSuite, ContentType, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
+    SignatureScheme,
+};
+
+/// nmap keeps a hello to 64 suites and testssl.sh to 128; some stacks reject more (shared/reference/wire.md).
+pub const MAX_SUITES: usize = 128;
+/// Largest record plaintext, RFC 8446 5.1.
+const MAX_FRAGMENT: usize = 1 << 14;
+
+/// What to put in the TLS 1.3 `key_share` extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyShareOffer {
+    /// No key_share extension (a TLS 1.3 server then answers with an alert).
+    None,
+    /// An empty client_shares list: a TLS 1.3 server answers with a HelloRetryRequest naming its suite and
+    /// group, so nothing needs to be computed.
+    Empty,
+    /// A real X25519 public key (Windows Server 2022 rejects an invalid one). The private key is thrown away.
+    X25519Real,
+}
+
+/// Why a spec cannot be encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HelloError {
+    #[error("no cipher suites to offer")]
+    NoSuites,
+    #[error("{0} cipher suites in one hello; at most {MAX_SUITES} are sent")]
+    TooManySuites(usize),
+    #[error("no protocol version to offer")]
+    NoVersions,
+    #[error("cannot offer {0}")]
+    UnsupportedVersion(ProtocolVersion),
+    #[error("the system random generator failed")]
+    Random,
+}
+
+/// Everything a probe chooses about one ClientHello.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientHelloSpec {
+    /// The versions offered. Below TLS 1.3 only the highest counts (it becomes legacy_version and a server may
+    /// pick anything up to it); when TLS 1.3 is among them, legacy_version is TLS 1.2 and `supported_versions`
+    /// lists all of them (SSL 3.0 excepted), newest first.
+    pub versions: Vec<ProtocolVersion>,
+    /// Suites in preference order, at most [`MAX_SUITES`]. SCSVs go in through the flags below.
+    pub suites: Vec<CipherSuite>,
+    /// `supported_groups`, also the groups the server may pick for a key share.
+    pub groups: Vec<NamedGroup>,
+    /// SNI. Sent only when it is a DNS name; IP addresses and malformed names are left out (RFC 6066 3).
+    pub server_name: Option<String>,
+    pub key_share: KeyShareOffer,
+    /// Append TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 3.3); some servers refuse a hello without it.
+    pub renegotiation_scsv: bool,
+    /// Send an empty `renegotiation_info` extension instead of, or as well as, the SCSV.
+    pub renegotiation_info_ext: bool,
+    /// Sent when TLS 1.2 or 1.3 is offered (RFC 5246 7.4.1.4.1 forbids it below TLS 1.2).
+    pub signature_algorithms: Vec<SignatureScheme>,
+    /// `ec_point_formats` with uncompressed only (RFC 8422 5.1.2); old servers want it for ECDHE.
+    pub ec_point_formats: bool,
+    /// An empty `extended_master_secret` extension (RFC 7627).
+    pub extended_master_secret: bool,
+}
+
+impl ClientHelloSpec {
+    /// A hello for exactly `version` with `suites`, and the defaults a modern client uses for the rest: all
+    /// groups of [`NamedGroup::DEFAULT`], [`SignatureScheme::DEFAULT`], the renegotiation SCSV, ec_point_formats,
+    /// extended_master_secret, and for TLS 1.3 a real X25519 key share.
+    pub fn new(version: ProtocolVersion, suites: Vec<CipherSuite>) -> Self {
+        Self {
+            versions: vec![version],
+            suites,
+            groups: NamedGroup::DEFAULT.to_vec(),
+            server_name: None,
+            key_share: if version == ProtocolVersion::TLS1_3 {
+                KeyShareOffer::X25519Real
+            } else {
+                KeyShareOffer::None
+            },
+            renegotiation_scsv: true,
+            renegotiation_info_ext: false,
+            signature_algorithms: SignatureScheme::DEFAULT.to_vec(),
+            ec_point_formats: true,
+            extended_master_secret: true,
+        }
+    }
+
+    /// The highest version offered.
+    pub fn max_version(&self) -> Option<ProtocolVersion> {
+        self.versions.iter().copied().max()
+    }
+
+    /// Whether TLS 1.3 is offered, i.e. `supported_versions` is sent.
+    pub fn offers_tls13(&self) -> bool {
+        self.versions.contains(&ProtocolVersion::TLS1_3)
+    }
+
+    /// The SNI host that will be sent: `server_name` if it is a DNS name, without a trailing dot.
+    pub fn sni_host(&self) -> Option<&str> {
+        let name = self.server_name.as_deref()?.trim_end_matches('.');
+        let is_ip = name.parse::<IpAddr>().is_ok()
+            || name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .is_ok();
+        let labels_ok = name.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+        (!is_ip && !name.is_empty() && name.len() <= 253 && labels_ok).then_some(name)
+    }
+
+    /// The TLS record(s) carrying this ClientHello, with fresh random, session id and key share.
+    pub fn encode(&self) -> Result<Vec<u8>, HelloError> {
+        let rng = SystemRandom::new();
+        let mut random = [0u8; 32];
+        let mut session_id = [0u8; 32];
+        rng.fill(&mut random).map_err(|_| HelloError::Random)?;
+        rng.fill(&mut session_id).map_err(|_| HelloError::Random)?;
+        let x25519 = match (self.offers_tls13(), self.key_share) {
+            (true, KeyShareOffer::X25519Real) => {
+                let private =
+                    EphemeralPrivateKey::generate(&X25519, &rng).map_err(|_| HelloError::Random)?;
+                let public = private
+                    .compute_public_key()
+                    .map_err(|_| HelloError::Random)?;
+                let mut key = [0u8; 32];
+                key.copy_from_slice(public.as_ref());
+                Some(key)
+            }
+            _ => None,
+        };
+        self.encode_with(&random, &session_id, x25519.as_ref())
+    }
+
+    /// The records, given the random parts.
+    fn encode_with(
+        &self,
+        random: &[u8; 32],
+        session_id: &[u8; 32],
+        x25519: Option<&[u8; 32]>,
+    ) -> Result<Vec<u8>, HelloError> {
+        let max = self.max_version().ok_or(HelloError::NoVersions)?;
+        if let Some(v) = self
+            .versions
+            .iter()
+            .find(|v| !ProtocolVersion::ALL.contains(v))
+        {
+            return Err(HelloError::UnsupportedVersion(*v));
+        }
+        if self.suites.is_empty() {
+            return Err(HelloError::NoSuites);
+        }
+        if self.suites.len() > MAX_SUITES {
+            return Err(HelloError::TooManySuites(self.suites.len()));
+        }
+        let tls13 = self.offers_tls13();
+        let legacy_version = if tls13 { ProtocolVersion::TLS1_2 } else { max };
+
+        let mut body = Vec::with_capacity(512);
+        body.extend_from_slice(&legacy_version.0.to_be_bytes());
+        body.extend_from_slice(random);
+        body.push(32);
+        body.extend_from_slice(session_id);
+        let mut suites: Vec<u8> = self.suites.iter().flat_map(|s| s.0.to_be_bytes()).collect();
+        if self.renegotiation_scsv {
+            suites.extend_from_slice(
+                &CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV
+                    .0
+                    .to_be_bytes(),
+            );
+        }
+        put_vec_u16(&mut body, &suites);
+        // compression_methods: null only.
+        body.extend_from_slice(&[1, 0]);
+        if max > ProtocolVersion::SSL3_0 {
+            let exts = self.extensions(tls13, max, x25519);
+            put_vec_u16(&mut body, &exts);
+        }
+
+        let mut handshake = Vec::with_capacity(body.len() + 4);
+        handshake.push(HandshakeType::CLIENT_HELLO.0);
+        handshake.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        handshake.extend_from_slice(&body);
+
+        let record_version = if max == ProtocolVersion::SSL3_0 {
+            ProtocolVersion::SSL3_0
+        } else {
+            ProtocolVersion::TLS1_0
+        };
+        let mut out = Vec::with_capacity(handshake.len() + 5);
+        for fragment in handshake.chunks(MAX_FRAGMENT) {
+            out.push(ContentType::HANDSHAKE.0);
+            out.extend_from_slice(&record_version.0.to_be_bytes());
+            out.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
+            out.extend_from_slice(fragment);
+        }
+        Ok(out)
+    }
+
+    fn extensions(&self, tls13: bool, max: ProtocolVersion, x25519: Option<&[u8; 32]>) -> Vec<u8> {
+        let mut exts = Vec::with_capacity(256);
+        if let Some(host) = self.sni_host() {
+            // server_name_list of one host_name (type 0), RFC 6066 3.
+            let mut entry = vec![0u8];
+            put_vec_u16(&mut entry, host.as_bytes());
+            let mut list = Vec::new();
+            put_vec_u16(&mut list, &entry);
+            put_ext(&mut exts, ExtensionType::SERVER_NAME, &list);
+        }
+        if self.ec_point_formats {
+            put_ext(&mut exts, ExtensionType::EC_POINT_FORMATS, &[1, 0]);
+        }
+        if !self.groups.is_empty() {
+            let groups: Vec<u8> = self.groups.iter().flat_map(|g| g.0.to_be_bytes()).collect();
+            let mut data = Vec::new();
+            put_vec_u16(&mut data, &groups);
+            put_ext(&mut exts, ExtensionType::SUPPORTED_GROUPS, &data);
+        }
+        if max >= ProtocolVersion::TLS1_2 && !self.signature_algorithms.is_empty() {
+            let schemes: Vec<u8> = self
+                .signature_algorithms
+                .iter()
+                .flat_map(|s| s.0.to_be_bytes())
+                .collect();
+            let mut data = Vec::new();
+            put_vec_u16(&mut data, &schemes);
+            put_ext(&mut exts, ExtensionType::SIGNATURE_ALGORITHMS, &data);
+        }
+        if self.extended_master_secret {
+            put_ext(&mut exts, ExtensionType::EXTENDED_MASTER_SECRET, &[]);
+        }
+        if self.renegotiation_info_ext {
+            // renegotiated_connection: empty on an initial handshake, RFC 5746 3.2.
+            put_ext(&mut exts, ExtensionType::RENEGOTIATION_INFO, &[0]);
+        }
+        if tls13 {
+            let mut versions: Vec<ProtocolVersion> = self
+                .versions
+                .iter()
+                .copied()
+                .filter(|v| *v >= ProtocolVersion::TLS1_0)
+                .collect();
+            versions.sort_unstable_by(|a, b| b.cmp(a));
+            versions.dedup();
+            let list: Vec<u8> = versions.iter().flat_map(|v| v.0.to_be_bytes()).collect();
+            let mut data = Vec::new();
+            put_vec_u8(&mut data, &list);
+            put_ext(&mut exts, ExtensionType::SUPPORTED_VERSIONS, &data);
+            // psk_dhe_ke only.
+            put_ext(&mut exts, ExtensionType::PSK_KEY_EXCHANGE_MODES, &[1, 1]);
+            let shares = match (self.key_share, x25519) {
+                (KeyShareOffer::None, _) => None,
+                (KeyShareOffer::Empty, _) | (KeyShareOffer::X25519Real, None) => Some(Vec::new()),
+                (KeyShareOffer::X25519Real, Some(public)) => {
+                    let mut entry = NamedGroup::X25519.0.to_be_bytes().to_vec();
+                    put_vec_u16(&mut entry, public);
+                    Some(entry)
+                }
+            };
+            if let Some(shares) = shares {
+                let mut data = Vec::new();
+                put_vec_u16(&mut data, &shares);
+                put_ext(&mut exts, ExtensionType::KEY_SHARE, &data);
+            }
+        }
+        exts
+    }
+}
+
+/// Appends `data` with a u8 length. Callers pass at most 255 bytes (version and point-format lists).
+fn put_vec_u8(out: &mut Vec<u8>, data: &[u8]) {
+    out.push(data.len().min(255) as u8);
+    out.extend_from_slice(&data[..data.len().min(255)]);
+}
+
+/// Appends `data` with a u16 length; everything built here is far below 64 KiB.
+fn put_vec_u16(out: &mut Vec<u8>, data: &[u8]) {
+    let n = data.len().min(u16::MAX as usize);
+    out.extend_from_slice(&(n as u16).to_be_bytes());
+    out.extend_from_slice(&data[..n]);
+}
+
+fn put_ext(out: &mut Vec<u8>, typ: ExtensionType, data: &[u8]) {
+    out.extend_from_slice(&typ.0.to_be_bytes());
+    put_vec_u16(out, data);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tls_parser::{
+        parse_tls_extensions, parse_tls_plaintext, TlsExtension, TlsMessage, TlsMessageHandshake,
+    };
+
+    fn suites(ids: &[u16]) -> Vec<CipherSuite> {
+        ids.iter().map(|&id| CipherSuite(id)).collect()
+    }
+
+    /// Parses our records with tls-parser and returns (record version, hello version, suites, extensions).
+    fn parse_back(bytes: &[u8]) -> (u16, u16, Vec<u16>, Vec<u8>) {
+        let (rest, plain) = parse_tls_plaintext(bytes).expect("tls-parser reads the record");
+        assert!(rest.is_empty(), "one record");
+        let [TlsMessage::Handshake(TlsMessageHandshake::ClientHello(ch))] = &plain.msg[..] else {
+            panic!("not a ClientHello: {:?}", plain.msg)
+        };
+        let ext = ch.ext.map(|e| e.to_vec()).unwrap_or_default();
+        (
+            plain.hdr.version.0,
+            ch.version.0,
+            ch.ciphers.iter().map(|c| c.0).collect(),
+            ext,
+        )
+    }
+
+    #[test]
+    fn tls12_hello_parses_back_with_tls_parser() {
+        let mut spec =
+            ClientHelloSpec::new(ProtocolVersion::TLS1_2, suites(&[0xC02F, 0xC030, 0x009E]));
+        spec.server_name = Some("rdp.example.com.".into());
+        spec.renegotiation_info_ext = true;
+        let bytes = spec.encode().unwrap();
+        let (record, version, ids, ext) = parse_back(&bytes);
+        assert_eq!((record, version), (0x0301, 0x0303));
+        assert_eq!(ids, [0xC02F, 0xC030, 0x009E, 0x00FF]);
+        let (_, exts) = parse_tls_extensions(&ext).unwrap();
+        let sni = exts.iter().find_map(|e| match e {
+            TlsExtension::SNI(v) => Some(v[0].1.to_vec()),
+            _ => None,
+        });
+        assert_eq!(sni.as_deref(), Some(&b"rdp.example.com"[..]));
+        assert!(exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::SignatureAlgorithms(_))));
+        assert!(exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::RenegotiationInfo(_))));
+        assert!(exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::ExtendedMasterSecret)));
+        assert!(!exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::SupportedVersions(_))));
+        assert!(!exts.iter().any(|e| matches!(e, TlsExtension::KeyShare(_))));
+    }
+
+    #[test]
+    fn tls13_hello_offers_versions_and_a_real_x25519_share() {
+        let mut spec = ClientHelloSpec::new(ProtocolVersion::TLS1_3, suites(&[0x1301, 0x1302]));
+        spec.versions.push(ProtocolVersion::TLS1_2);
+        spec.suites.push(CipherSuite(0xC02F));
+        let bytes = spec.encode().unwrap();
+        let (record, version, ids, ext) = parse_back(&bytes);
+        assert_eq!((record, version), (0x0301, 0x0303));
+        assert_eq!(ids, [0x1301, 0x1302, 0xC02F, 0x00FF]);
+        let (_, exts) = parse_tls_extensions(&ext).unwrap();
+        let versions = exts.iter().find_map(|e| match e {
+            TlsExtension::SupportedVersions(v) => Some(v.iter().map(|v| v.0).collect::<Vec<_>>()),
+            _ => None,
+        });
+        assert_eq!(versions, Some(vec![0x0304, 0x0303]));
+        let share = exts.iter().find_map(|e| match e {
+            TlsExtension::KeyShare(v) => Some(v.to_vec()),
+            _ => None,
+        });
+        // client_shares length 36: group x25519 (0x001d), key length 32, key.
+        let share = share.expect("key_share");
+        assert_eq!(&share[..6], &[0, 36, 0, 29, 0, 32]);
+        assert_eq!(share.len(), 38);
+        assert!(share[6..].iter().any(|&b| b != 0));
+        assert!(exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::PskExchangeModes(_))));
+    }
+
+    #[test]
+    fn empty_key_share_sends_an_empty_client_shares_list() {
+        let mut spec = ClientHelloSpec::new(ProtocolVersion::TLS1_3, suites(&[0x1301]));
+        spec.key_share = KeyShareOffer::Empty;
+        let bytes = spec.encode().unwrap();
+        let (_, _, _, ext) = parse_back(&bytes);
+        let (_, exts) = parse_tls_extensions(&ext).unwrap();
+        let share = exts.iter().find_map(|e| match e {
+            TlsExtension::KeyShare(v) => Some(v.to_vec()),
+            _ => None,
+        });
+        assert_eq!(share, Some(vec![0, 0]));
+    }
+
+    #[test]
+    fn ssl3_hello_has_ssl3_record_version_and_no_extensions() {
+        let spec = ClientHelloSpec::new(ProtocolVersion::SSL3_0, suites(&[0x000A, 0x0005]));
+        let bytes = spec.encode().unwrap();
+        assert_eq!(&bytes[..3], &[22, 3, 0]);
+        let (record, version, ids, ext) = parse_back(&bytes);
+        assert_eq!((record, version), (0x0300, 0x0300));
+        assert_eq!(ids, [0x000A, 0x0005, 0x00FF]);
+        assert!(ext.is_empty());
+        // record header, handshake header, version, random, session id, suites, compression: nothing else.
+        assert_eq!(bytes.len(), 5 + 4 + 2 + 32 + 33 + 2 + 6 + 2);
+    }
+
+    #[test]
+    fn tls10_hello_has_no_signature_algorithms() {
+        let spec = ClientHelloSpec::new(ProtocolVersion::TLS1_0, suites(&[0x002F]));
+        let (_, version, _, ext) = parse_back(&spec.encode().unwrap());
+        assert_eq!(version, 0x0301);
+        let (_, exts) = parse_tls_extensions(&ext).unwrap();
+        assert!(!exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::SignatureAlgorithms(_))));
+        assert!(exts
+            .iter()
+            .any(|e| matches!(e, TlsExtension::EllipticCurves(_))));
+    }
+
+    #[test]
+    fn sni_is_sent_for_dns_names_only() {
+        let cases = [
+            ("rdp.example.com", Some("rdp.example.com")),
+            ("host.", Some("host")),
+            ("10.0.0.5", None),
+            ("::1", None),
+            ("[fe80::1]", None),
+            ("", None),
+            ("bad name", None),
+            ("a..b", None),
+        ];
+        for (name, want) in cases {
+            let mut spec = ClientHelloSpec::new(ProtocolVersion::TLS1_2, suites(&[0xC02F]));
+            spec.server_name = Some(name.to_string());
+            assert_eq!(spec.sni_host(), want, "{name}");
+            let bytes = spec.encode().unwrap();
+            let (_, _, _, ext) = parse_back(&bytes);
+            let (_, exts) = parse_tls_extensions(&ext).unwrap();
+            let has_sni = exts.iter().any(|e| matches!(e, TlsExtension::SNI(_)));
+            assert_eq!(has_sni, want.is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn bad_specs_are_refused() {
+        let all: Vec<CipherSuite> = (0..129).map(CipherSuite).collect();
+        let cases = [
+            (
+                ClientHelloSpec::new(ProtocolVersion::TLS1_2, vec![]),
+                HelloError::NoSuites,
+            ),
+            (
+                ClientHelloSpec::new(ProtocolVersion::TLS1_2, all.clone()),
+                HelloError::TooManySuites(129),
+            ),
+            (
+                ClientHelloSpec {
+                    versions: vec![],
+                    ..ClientHelloSpec::new(ProtocolVersion::TLS1_2, all[..1].to_vec())
+                },
+                HelloError::NoVersions,
+            ),
+            (
+                ClientHelloSpec::new(ProtocolVersion(0x0200), all[..1].to_vec()),
+                HelloError::UnsupportedVersion(ProtocolVersion(0x0200)),
+            ),
+        ];
+        for (spec, want) in cases {
+            assert_eq!(spec.encode().unwrap_err(), want);
+        }
+        assert!(
+            ClientHelloSpec::new(ProtocolVersion::TLS1_2, all[..128].to_vec())
+                .encode()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn fixed_random_gives_fixed_bytes() {
+        let spec = ClientHelloSpec {
+            groups: vec![NamedGroup::X25519],
+            signature_algorithms: vec![SignatureScheme::RSA_PSS_RSAE_SHA256],
+            ec_point_formats: false,
+            extended_master_secret: false,
+            renegotiation_scsv: false,
+            ..ClientHelloSpec::new(ProtocolVersion::TLS1_2, suites(&[0xC02F]))
+        };
+        let bytes = spec.encode_with(&[0xAA; 32], &[0xBB; 32], None).unwrap();
+        let mut want = vec![22, 3, 1, 0, 95, 1, 0, 0, 91, 3, 3];
+        want.extend_from_slice(&[0xAA; 32]);
+        want.push(32);
+        want.extend_from_slice(&[0xBB; 32]);
+        want.extend_from_slice(&[0, 2, 0xC0, 0x2F, 1, 0]);
+        want.extend_from_slice(&[0, 16]);
+        want.extend_from_slice(&[0, 10, 0, 4, 0, 2, 0, 29]);
+        want.extend_from_slice(&[0, 13, 0, 4, 0, 2, 8, 4]);
+        assert_eq!(bytes, want);
+    }
+}
