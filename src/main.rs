@@ -209,13 +209,19 @@ async fn serve(args: ServeArgs) -> i32 {
         Err(e) => return usage(format!("{e} (rdptls serve --list shows the profiles)")),
     };
     if !args.listen.ip().is_loopback() {
-        eprintln!("rdptls: note: serving {profile} on {}, which is not a loopback address", args.listen);
+        eprintln!(
+            "rdptls: note: serving {profile} on {}, which is not a loopback address",
+            args.listen
+        );
     }
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(l) => l,
         Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
     };
-    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     eprintln!("rdptls: serving profile {profile} on {addr} (Ctrl-C stops)");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -240,8 +246,14 @@ async fn demo(profile: &str, json: bool) -> i32 {
         Err(e) => return usage(format!("cannot start the demo server: {e}")),
     };
     let target = server.addr().to_string();
-    eprintln!("rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n", profile.describe());
-    let opts = ScanOptions { timeout: Duration::from_secs(3), ..ScanOptions::default() };
+    eprintln!(
+        "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n",
+        profile.describe()
+    );
+    let opts = ScanOptions {
+        timeout: Duration::from_secs(3),
+        ..ScanOptions::default()
+    };
     let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_| {}).await;
     server.stop().await;
     if json {

@@ -201,6 +201,12 @@ pub struct TlsReport {
     /// Smallest DH prime, in bits, seen with a DHE suite.
     #[serde(default)]
     pub dh_bits: Option<u32>,
+    /// What the enumeration could not trust or finish: picks of things not offered, hellos that kept failing.
+    #[serde(default)]
+    pub anomalies: Vec<String>,
+    /// ClientHellos the enumeration sent.
+    #[serde(default)]
+    pub hellos: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

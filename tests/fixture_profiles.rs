@@ -10,8 +10,13 @@ use rdptls::serve::{bind, Profile};
 const TIMEOUT: Duration = Duration::from_secs(2);
 
 async fn scan(profile: Profile) -> (TargetReport, Duration) {
-    let server = bind(profile, ([127, 0, 0, 1], 0).into()).await.expect("bind fixture server");
-    let opts = ScanOptions { timeout: TIMEOUT, ..ScanOptions::default() };
+    let server = bind(profile, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("bind fixture server");
+    let opts = ScanOptions {
+        timeout: TIMEOUT,
+        ..ScanOptions::default()
+    };
     let started = Instant::now();
     let report = scan_target(&server.addr().to_string(), &opts).await;
     let took = started.elapsed();
@@ -21,7 +26,10 @@ async fn scan(profile: Profile) -> (TargetReport, Duration) {
 
 fn row<'a>(r: &'a TargetReport, protocol: &str) -> &'a rdptls::model::ProtocolProbe {
     let neg = r.negotiation.as_ref().expect("negotiation");
-    neg.protocols.iter().find(|p| p.protocol == protocol).expect(protocol)
+    neg.protocols
+        .iter()
+        .find(|p| p.protocol == protocol)
+        .expect(protocol)
 }
 
 fn has_finding(r: &TargetReport, id: &str) -> bool {
@@ -33,14 +41,25 @@ async fn modern_profile_accepts_tls_and_nla_and_shows_a_valid_certificate() {
     let (r, _) = scan(Profile::Modern).await;
     assert_eq!(r.status, Status::Ok, "{:?}", r.error);
     assert_eq!(row(&r, "rdp").result, ProtocolResult::Refused);
-    assert_eq!(row(&r, "rdp").failure_code.as_deref(), Some("SSL_REQUIRED_BY_SERVER"));
+    assert_eq!(
+        row(&r, "rdp").failure_code.as_deref(),
+        Some("SSL_REQUIRED_BY_SERVER")
+    );
     assert_eq!(row(&r, "ssl").result, ProtocolResult::Accepted);
     assert_eq!(row(&r, "hybrid").result, ProtocolResult::Accepted);
     assert_eq!(r.negotiation.as_ref().unwrap().nla, Nla::Supported);
     let cert = r.certificate.as_ref().expect("certificate");
     assert!(!cert.expired && !cert.not_yet_valid && cert.days_left > 300);
-    assert_eq!(cert.name_matches, Some(true), "the valid fixture names 127.0.0.1");
-    assert!(r.findings.iter().all(|f| f.severity < Severity::High), "{:?}", r.findings);
+    assert_eq!(
+        cert.name_matches,
+        Some(true),
+        "the valid fixture names 127.0.0.1"
+    );
+    assert!(
+        r.findings.iter().all(|f| f.severity < Severity::High),
+        "{:?}",
+        r.findings
+    );
 }
 
 #[tokio::test]
@@ -58,8 +77,15 @@ async fn expired_self_signed_certificate_is_critical_and_blamed_on_renewal() {
     assert!(cert.expired && cert.self_signed);
     assert!(cert.days_left < 0);
     assert_eq!(cert.sha1_thumbprint.len(), 40);
-    assert!(cert.sha1_thumbprint.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-    let expired = r.findings.iter().find(|f| f.id == "cert-expired").expect("cert-expired");
+    assert!(cert
+        .sha1_thumbprint
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+    let expired = r
+        .findings
+        .iter()
+        .find(|f| f.id == "cert-expired")
+        .expect("cert-expired");
     assert_eq!(expired.severity, Severity::Critical);
     assert!(expired.fix.as_deref().unwrap().contains("Remote Desktop"));
     assert!(has_finding(&r, "cert-renewal-failed"));
@@ -70,7 +96,11 @@ async fn expiring_certificate_warns_with_days_left() {
     let (r, _) = scan(Profile::ExpiringCert).await;
     let cert = r.certificate.as_ref().expect("certificate");
     assert!((9..=10).contains(&cert.days_left), "{}", cert.days_left);
-    let f = r.findings.iter().find(|f| f.id == "cert-expiring").expect("cert-expiring");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "cert-expiring")
+        .expect("cert-expiring");
     assert_eq!(f.severity, Severity::High);
 }
 
@@ -78,11 +108,20 @@ async fn expiring_certificate_warns_with_days_left() {
 async fn nla_required_profile_refuses_tls_alone_and_still_yields_the_certificate() {
     let (r, _) = scan(Profile::NlaRequired).await;
     assert_eq!(r.negotiation.as_ref().unwrap().nla, Nla::Required);
-    assert_eq!(row(&r, "ssl").failure_code.as_deref(), Some("HYBRID_REQUIRED_BY_SERVER"));
+    assert_eq!(
+        row(&r, "ssl").failure_code.as_deref(),
+        Some("HYBRID_REQUIRED_BY_SERVER")
+    );
     assert_eq!(row(&r, "hybrid").result, ProtocolResult::Accepted);
     assert_eq!(row(&r, "hybrid").flags, ["extended_client_data", "gfx"]);
-    assert!(r.certificate.is_some(), "the certificate is read over the HYBRID path");
-    assert_eq!(r.tls.as_ref().unwrap().negotiated.as_ref().unwrap().path, "hybrid");
+    assert!(
+        r.certificate.is_some(),
+        "the certificate is read over the HYBRID path"
+    );
+    assert_eq!(
+        r.tls.as_ref().unwrap().negotiated.as_ref().unwrap().path,
+        "hybrid"
+    );
     assert!(!has_finding(&r, "nla-not-required"));
 }
 
@@ -92,7 +131,10 @@ async fn ssl_required_profile_has_no_nla() {
     let neg = r.negotiation.as_ref().unwrap();
     assert_eq!(neg.nla, Nla::Unsupported);
     assert!(!neg.standard_rdp_security);
-    assert_eq!(row(&r, "hybrid").failure_code.as_deref(), Some("SSL_REQUIRED_BY_SERVER"));
+    assert_eq!(
+        row(&r, "hybrid").failure_code.as_deref(),
+        Some("SSL_REQUIRED_BY_SERVER")
+    );
     assert!(has_finding(&r, "nla-not-required"));
 }
 
@@ -122,7 +164,12 @@ async fn legacy_confirm_without_negotiation_data_means_standard_security_only() 
 async fn disconnect_profile_reports_every_protocol_as_disconnected() {
     let (r, _) = scan(Profile::Disconnect).await;
     let neg = r.negotiation.as_ref().expect("negotiation");
-    assert!(neg.protocols.iter().all(|p| p.result == ProtocolResult::Disconnected), "{neg:?}");
+    assert!(
+        neg.protocols
+            .iter()
+            .all(|p| p.result == ProtocolResult::Disconnected),
+        "{neg:?}"
+    );
     assert!(r.tls.is_none());
 }
 
@@ -130,23 +177,71 @@ async fn disconnect_profile_reports_every_protocol_as_disconnected() {
 #[tokio::test]
 async fn hostile_profiles_fail_at_the_right_step_within_the_timeout() {
     let cases = [
-        (Profile::Garbage, Step::X224, ErrorKind::NotRdp, Status::Unreachable),
-        (Profile::Truncated, Step::X224, ErrorKind::Reset, Status::Unreachable),
-        (Profile::HugeLength, Step::X224, ErrorKind::Timeout, Status::Unreachable),
-        (Profile::Tarpit, Step::X224, ErrorKind::Timeout, Status::Unreachable),
-        (Profile::Reset, Step::X224, ErrorKind::Reset, Status::Unreachable),
-        (Profile::SlowDrip, Step::X224, ErrorKind::Timeout, Status::Unreachable),
-        (Profile::HugeTlsRecord, Step::Tls, ErrorKind::Protocol, Status::Error),
+        (
+            Profile::Garbage,
+            Step::X224,
+            ErrorKind::NotRdp,
+            Status::Unreachable,
+        ),
+        (
+            Profile::Truncated,
+            Step::X224,
+            ErrorKind::Reset,
+            Status::Unreachable,
+        ),
+        (
+            Profile::HugeLength,
+            Step::X224,
+            ErrorKind::Timeout,
+            Status::Unreachable,
+        ),
+        (
+            Profile::Tarpit,
+            Step::X224,
+            ErrorKind::Timeout,
+            Status::Unreachable,
+        ),
+        (
+            Profile::Reset,
+            Step::X224,
+            ErrorKind::Reset,
+            Status::Unreachable,
+        ),
+        (
+            Profile::SlowDrip,
+            Step::X224,
+            ErrorKind::Timeout,
+            Status::Unreachable,
+        ),
+        (
+            Profile::HugeTlsRecord,
+            Step::Tls,
+            ErrorKind::Protocol,
+            Status::Error,
+        ),
     ];
     let mut tasks = Vec::new();
     for (profile, step, kind, status) in cases {
         tasks.push(tokio::spawn(async move {
             let (r, took) = scan(profile).await;
-            let err = r.error.clone().unwrap_or_else(|| panic!("{profile}: no error in {r:?}"));
-            assert_eq!((err.step, err.kind, r.status), (step, kind, status), "{profile}: {err}");
+            let err = r
+                .error
+                .clone()
+                .unwrap_or_else(|| panic!("{profile}: no error in {r:?}"));
+            assert_eq!(
+                (err.step, err.kind, r.status),
+                (step, kind, status),
+                "{profile}: {err}"
+            );
             assert!(!err.message.is_empty());
-            assert!(took < TIMEOUT + Duration::from_secs(1), "{profile}: took {took:?}");
-            assert!(r.findings.iter().any(|f| f.id == "target-unreachable" || f.id == "tls-unavailable"));
+            assert!(
+                took < TIMEOUT + Duration::from_secs(1),
+                "{profile}: took {took:?}"
+            );
+            assert!(r
+                .findings
+                .iter()
+                .any(|f| f.id == "target-unreachable" || f.id == "tls-unavailable"));
         }));
     }
     for t in tasks {

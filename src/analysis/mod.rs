@@ -1,6 +1,7 @@
 //! Analysis: pure functions from scan results to verdicts and findings. No I/O here.
 
 pub mod certificate;
+pub mod clients;
 pub mod findings;
 
 use crate::model::{Finding, TargetReport};

@@ -2,6 +2,7 @@
 
 pub mod target;
 pub mod tls_enum;
+pub mod tls_scan;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,10 +13,10 @@ use tokio::sync::Semaphore;
 
 use crate::analysis;
 use crate::model::{
-    ErrorKind, Negotiated as NegotiatedTls, Negotiation, Nla, ProtocolProbe, ProtocolResult,
-    ScanError, Stats, Status, Step, SuiteEntry, TargetReport, TlsReport, VersionSupport,
+    ErrorKind, Negotiation, Nla, ProtocolProbe, ProtocolResult, ScanError, Stats, Status, Step,
+    TargetReport,
 };
-use crate::probe::tls::{handshake, RustlsVersions, TlsSession};
+use crate::probe::raw::RawOracle;
 use crate::probe::x224::negotiate;
 use crate::probe::{connect, ProbeContext};
 use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
@@ -35,6 +36,12 @@ pub struct ScanOptions {
     pub max_conns: usize,
     /// Findings settings (warn days, ...).
     pub analysis: analysis::AnalysisOptions,
+    /// One TLS handshake for the certificate instead of the full enumeration (fleet scans).
+    pub quick: bool,
+    /// Enumeration settings: connections in flight, retries, delay.
+    pub enumeration: tls_enum::EnumOptions,
+    /// Client profiles to replay; `None` skips the simulation.
+    pub clients: Option<Arc<Vec<crate::analysis::clients::ClientProfile>>>,
 }
 
 impl Default for ScanOptions {
@@ -45,15 +52,11 @@ impl Default for ScanOptions {
             server_name: None,
             max_conns: 8,
             analysis: analysis::AnalysisOptions::default(),
+            quick: false,
+            enumeration: tls_enum::EnumOptions::default(),
+            clients: None,
         }
     }
-}
-
-/// The raw observations of one target, before analysis.
-pub struct Observations {
-    pub report: TargetReport,
-    /// The certificate chain, DER, leaf first.
-    pub chain: Vec<Vec<u8>>,
 }
 
 /// Scans one target and returns its full report, findings included. Never fails: errors are in the report.
@@ -117,7 +120,7 @@ fn fail(report: &mut TargetReport, error: ScanError) {
     report.error = Some(error);
 }
 
-/// Runs the negotiation matrix and the TLS handshake; returns the certificate chain it read.
+/// Runs the negotiation matrix, then the TLS stage over the path it found; returns the certificate chain.
 async fn run_probes(
     ctx: &ProbeContext,
     addr: SocketAddr,
@@ -125,36 +128,49 @@ async fn run_probes(
     opts: &ScanOptions,
     report: &mut TargetReport,
 ) -> Vec<Vec<u8>> {
-    if opts.direct {
-        let stream = match connect(ctx, addr).await {
-            Ok(s) => s,
+    let (path, ready) = if opts.direct {
+        match connect(ctx, addr).await {
+            Ok(s) => (None, vec![s]),
             Err(e) => {
                 fail(report, e);
                 return Vec::new();
             }
-        };
-        return match tls_on(ctx, stream, name, "direct").await {
-            Ok((tls, chain)) => {
-                report.tls = Some(tls);
-                chain
-            }
-            Err(e) => {
-                fail(report, e);
-                Vec::new()
-            }
-        };
-    }
+        }
+    } else {
+        match negotiation_matrix(ctx, addr, opts, report).await {
+            Some((path, ready)) => (Some(path), ready),
+            None => return Vec::new(),
+        }
+    };
+    let oracle = Arc::new(RawOracle::new(
+        ctx.clone(),
+        addr,
+        path,
+        Some(name.to_string()),
+    ));
+    tls_scan::run(oracle, ready, name, opts, report).await
+}
 
+/// One probe per security protocol. Returns the protocol that leads to TLS (SSL, else HYBRID, else HYBRID_EX)
+/// and the connections the probes left waiting for a ClientHello, or `None` when there is no TLS path (or the
+/// target is unreachable: then `report.error` says why).
+async fn negotiation_matrix(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    opts: &ScanOptions,
+    report: &mut TargetReport,
+) -> Option<(Protocols, Vec<TcpStream>)> {
     // SSL first: it tells whether this is an RDP server at all, and usually opens the TLS path.
     let first = match negotiate(ctx, addr, Protocols::SSL).await {
         Ok(n) => n,
         Err(e) => {
             fail(report, e);
-            return Vec::new();
+            return None;
         }
     };
+    let mut ready: Vec<(Protocols, TcpStream)> = Vec::new();
     let (ssl_probe, ssl_stream) = classify(Protocols::SSL, Ok(first));
-    let mut tls_path = ssl_stream.map(|s| (s, Protocols::SSL));
+    ready.extend(ssl_stream.map(|s| (Protocols::SSL, s)));
 
     let semaphore = Arc::new(Semaphore::new(opts.max_conns.max(1)));
     let others = [
@@ -178,64 +194,16 @@ async fn run_probes(
         let (probe, stream) = task
             .await
             .unwrap_or_else(|e| (error_probe(p, format!("probe task failed: {e}")), None));
-        if tls_path.is_none() && matches!(p, Protocols::HYBRID | Protocols::HYBRID_EX) {
-            tls_path = stream.map(|s| (s, p));
-        }
+        ready.extend(stream.map(|s| (p, s)));
         probes.push(probe);
     }
     // Report in the canonical order: rdp, ssl, hybrid, rdstls, hybrid_ex, rdsaad.
     probes.sort_by_key(|p| Protocols::ALL.iter().position(|q| q.key() == p.protocol));
     report.negotiation = Some(conclude(probes));
-
-    let Some((stream, via)) = tls_path else {
-        return Vec::new();
-    };
-    match tls_on(ctx, stream, name, &via.key()).await {
-        Ok((tls, chain)) => {
-            report.tls = Some(tls);
-            chain
-        }
-        Err(e) => {
-            report.status = Status::Error;
-            report.error = Some(e);
-            Vec::new()
-        }
-    }
-}
-
-/// A TLS handshake on a stream that is ready for it.
-async fn tls_on(
-    ctx: &ProbeContext,
-    stream: TcpStream,
-    name: &str,
-    path: &str,
-) -> Result<(TlsReport, Vec<Vec<u8>>), ScanError> {
-    let session: TlsSession = handshake(ctx, stream, name, RustlsVersions::Both).await?;
-    let version = tls_enum::version_name(session.version).to_string();
-    let suite = suite_entry(&version, session.suite);
-    let tls = TlsReport {
-        versions: vec![VersionSupport {
-            version: version.clone(),
-            supported: true,
-        }],
-        cipher_suites: vec![suite.clone()],
-        negotiated: Some(NegotiatedTls {
-            version,
-            suite,
-            via: "rustls".into(),
-            path: path.into(),
-        }),
-        ..TlsReport::default()
-    };
-    Ok((tls, session.chain))
-}
-
-pub fn suite_entry(version: &str, id: u16) -> SuiteEntry {
-    SuiteEntry {
-        version: version.to_string(),
-        id: format!("0x{id:04X}"),
-        name: suite_name(id),
-    }
+    let path = [Protocols::SSL, Protocols::HYBRID, Protocols::HYBRID_EX]
+        .into_iter()
+        .find(|p| ready.iter().any(|(q, _)| q == p))?;
+    Some((path, ready.into_iter().map(|(_, s)| s).collect()))
 }
 
 fn error_probe(p: Protocols, detail: String) -> ProtocolProbe {
@@ -411,8 +379,4 @@ pub async fn scan_many(
             elapsed_ms: started.elapsed().as_millis() as u64,
         },
     }
-}
-
-fn suite_name(id: u16) -> String {
-    format!("unknown(0x{id:04x})")
 }

@@ -78,8 +78,6 @@ pub struct EnumOptions {
     pub max_conns: usize,
     /// The most suites one hello offers; some stacks reject longer lists.
     pub max_suites_per_hello: usize,
-    /// Partitions per version at least, so that enough chains run in parallel to hide latency.
-    pub min_partitions: usize,
     /// Retries of one hello after a reset or a timeout, with doubling back-off.
     pub retries: u32,
     pub backoff: Duration,
@@ -92,7 +90,6 @@ impl Default for EnumOptions {
         Self {
             max_conns: 8,
             max_suites_per_hello: 128,
-            min_partitions: 1,
             retries: 2,
             backoff: Duration::from_millis(250),
             delay: Duration::ZERO,
@@ -108,6 +105,12 @@ pub struct Candidates {
     pub suites: Vec<(u16, Vec<u16>)>,
     /// Groups to test, in the order to offer them.
     pub groups: Vec<u16>,
+    /// Suites whose key exchange is ECDHE: below TLS 1.3, only these reveal a group.
+    pub ecdhe: BTreeSet<u16>,
+    /// Groups that only TLS 1.3 negotiates (the RFC 7919 ffdhe groups): not tested below it.
+    pub tls13_only_groups: BTreeSet<u16>,
+    /// Per version, the least number of chains, so that enough run in parallel to hide latency (default 1).
+    pub min_partitions: BTreeMap<u16, usize>,
 }
 
 /// What the enumeration found.
@@ -125,6 +128,10 @@ pub struct Enumeration {
     pub dh_bits: Option<u32>,
     /// The first certificate chain seen in the clear.
     pub chain: Vec<Vec<u8>>,
+    /// The version and suite of the handshake that showed `chain`.
+    pub chain_from: Option<(u16, u16)>,
+    /// The first network or protocol error that retries did not cure.
+    pub first_error: Option<ScanError>,
     /// Picks of things we did not offer, and hellos that failed even after retries.
     pub anomalies: Vec<String>,
     /// ClientHellos sent (each on its own connection).
@@ -145,6 +152,8 @@ struct Seen {
     groups: BTreeSet<u16>,
     dh_bits: Option<u32>,
     chain: Vec<Vec<u8>>,
+    chain_from: Option<(u16, u16)>,
+    first_error: Option<ScanError>,
     anomalies: Vec<String>,
     hellos: u64,
 }
@@ -198,8 +207,10 @@ impl<O: Oracle> Run<O> {
                     self.note(&offer, &answer);
                     return Some(answer);
                 }
-                Err(e) if attempt == self.opts.retries => {
-                    self.lock().anomalies.push(format!(
+                Err(e) if attempt == self.opts.retries || !retryable(&e) => {
+                    let mut seen = self.lock();
+                    seen.first_error.get_or_insert_with(|| e.clone());
+                    seen.anomalies.push(format!(
                         "{} hello with {} suites failed after {} tries: {e}",
                         version_name(offer.max_version()),
                         offer.suites.len(),
@@ -220,10 +231,11 @@ impl<O: Oracle> Run<O> {
         let mut seen = self.lock();
         match answer {
             Answer::Hello {
+                version,
+                suite,
                 group,
                 dh_bits,
                 chain,
-                ..
             } => {
                 if let Some(g) = group {
                     if offer.groups.contains(g) {
@@ -239,6 +251,7 @@ impl<O: Oracle> Run<O> {
                 }
                 if seen.chain.is_empty() && !chain.is_empty() {
                     seen.chain = chain.clone();
+                    seen.chain_from = Some((*version, *suite));
                 }
             }
             Answer::Violation { detail } => seen.anomalies.push(detail.clone()),
@@ -303,11 +316,11 @@ impl<O: Oracle> Run<O> {
     }
 
     /// Groups not seen during the suite chains: an elimination chain of its own over the groups left.
-    async fn groups_chain(&self, version: u16, suites: Vec<u16>) {
+    async fn groups_chain(&self, version: u16, suites: Vec<u16>, groups: &[u16]) {
         loop {
             let left: Vec<u16> = {
                 let seen = self.lock();
-                self.groups_offer
+                groups
                     .iter()
                     .copied()
                     .filter(|g| !seen.groups.contains(g))
@@ -369,7 +382,8 @@ pub async fn enumerate<O: Oracle>(
     // Every chain of every version at once; the semaphore bounds the connections in flight.
     let mut tasks = Vec::new();
     for (version, suites) in &candidates.suites {
-        for part in partitions(suites, opts.max_suites_per_hello, opts.min_partitions) {
+        let min = candidates.min_partitions.get(version).copied().unwrap_or(1);
+        for part in partitions(suites, opts.max_suites_per_hello, min) {
             let (run, version) = (run.clone(), *version);
             tasks.push((
                 version,
@@ -438,9 +452,27 @@ pub async fn enumerate<O: Oracle>(
         out.suites.insert(*version, order);
     }
 
-    // Groups the chains did not reveal: test at the highest version that accepted an ECDHE-capable pick.
+    // Groups the chains did not reveal: TLS 1.3 asks with HelloRetryRequests; below it, ECDHE suites only.
     if let Some((version, suites)) = out.suites.iter().next_back().map(|(v, s)| (*v, s.clone())) {
-        run.groups_chain(version, suites).await;
+        let (suites, groups): (Vec<u16>, Vec<u16>) = if version == TLS13 {
+            (suites, candidates.groups.clone())
+        } else {
+            (
+                suites
+                    .into_iter()
+                    .filter(|s| candidates.ecdhe.contains(s))
+                    .collect(),
+                candidates
+                    .groups
+                    .iter()
+                    .copied()
+                    .filter(|g| !candidates.tls13_only_groups.contains(g))
+                    .collect(),
+            )
+        };
+        if !suites.is_empty() {
+            run.groups_chain(version, suites, &groups).await;
+        }
     }
 
     let seen = std::mem::take(&mut *run.lock());
@@ -452,6 +484,8 @@ pub async fn enumerate<O: Oracle>(
         .collect();
     out.dh_bits = seen.dh_bits;
     out.chain = seen.chain;
+    out.chain_from = seen.chain_from;
+    out.first_error = seen.first_error;
     out.anomalies = seen.anomalies;
     out.hellos = seen.hellos;
     for (v, _) in out.versions.iter().filter(|(_, ok)| !ok) {
@@ -487,6 +521,14 @@ async fn merge_server_order<O: Oracle>(
     // What is left (one list, or all of them if a hello failed) keeps its own order.
     out.extend(lists.into_iter().flatten());
     out
+}
+
+/// Resets and timeouts may pass; a protocol error will not.
+fn retryable(e: &ScanError) -> bool {
+    matches!(
+        e.kind,
+        crate::model::ErrorKind::Reset | crate::model::ErrorKind::Timeout
+    )
 }
 
 pub fn version_name(v: u16) -> &'static str {
@@ -591,6 +633,9 @@ mod tests {
                 (TLS13, vec![0x1301, 0x1302, 0x1303]),
             ],
             groups: vec![29, 23, 24, 25, 30],
+            ecdhe: (1..=n).collect(),
+            tls13_only_groups: BTreeSet::new(),
+            min_partitions: BTreeMap::new(),
         }
     }
 
@@ -643,11 +688,12 @@ mod tests {
     #[test]
     fn parallel_partitions_do_not_change_the_answer() {
         let opts = EnumOptions {
-            min_partitions: 4,
             max_conns: 3,
             ..EnumOptions::default()
         };
-        let e = run(sim(true), &candidates(300), opts);
+        let mut cands = candidates(300);
+        cands.min_partitions.insert(TLS12, 6);
+        let e = run(sim(true), &cands, opts);
         assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
     }
 
@@ -703,7 +749,9 @@ mod tests {
         let parts = partitions(&suites, 128, 1);
         assert_eq!(parts.len(), 3);
         assert!(parts.iter().all(|p| p.len() <= 128));
-        assert_eq!(parts.concat(), suites);
+        let mut all = parts.concat();
+        all.sort_unstable();
+        assert_eq!(all, suites);
         assert_eq!(partitions(&suites[..5], 128, 8).len(), 5);
     }
 }

@@ -1,0 +1,258 @@
+//! RDP client compatibility: client profiles (a user-extensible data file) and the pure verdict for each
+//! client, given the server's answer to that client's own ClientHello.
+
+use serde::Deserialize;
+
+use crate::model::{CertificateReport, ClientResult, Negotiation, ProtocolResult};
+use crate::plan::tls_enum::{version_name, Answer, Offer};
+
+/// The profiles shipped with rdptls: `data/clients.toml`.
+pub const BUILTIN_PROFILES: &str = include_str!("../../data/clients.toml");
+
+/// One `[[client]]` entry of the profiles file. See the header of `data/clients.toml` for the format.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientProfileEntry {
+    pub id: String,
+    pub name: String,
+    /// TLS versions offered, by label (`TLS1.0` ... `TLS1.3`).
+    pub versions: Vec<String>,
+    /// Cipher suites offered, IANA names, in the client's order.
+    pub suites: Vec<String>,
+    /// Named groups offered, in order (`x25519`, `secp256r1`, ...).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub renegotiation_scsv: bool,
+    /// OpenSSL security level of OpenSSL-based clients; at 1 or more, OpenSSL 3 cannot complete TLS 1.0/1.1.
+    #[serde(default)]
+    pub security_level: Option<u8>,
+    #[serde(default)]
+    pub min_rsa_bits: Option<u32>,
+    #[serde(default)]
+    pub min_dh_bits: Option<u32>,
+    /// What the client shows when TLS fails.
+    #[serde(default)]
+    pub tls_error: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProfilesFile {
+    client: Vec<ClientProfileEntry>,
+}
+
+/// A profile with its names resolved to wire codes.
+#[derive(Debug, Clone)]
+pub struct ClientProfile {
+    pub entry: ClientProfileEntry,
+    /// Wire versions, ascending.
+    pub versions: Vec<u16>,
+    pub suites: Vec<u16>,
+    pub groups: Vec<u16>,
+}
+
+impl ClientProfile {
+    /// The ClientHello this client sends.
+    pub fn offer(&self) -> Offer {
+        Offer {
+            versions: self.versions.clone(),
+            suites: self.suites.clone(),
+            groups: self.groups.clone(),
+            x25519_share: self.groups.contains(&crate::plan::tls_enum::codes::X25519),
+        }
+    }
+}
+
+/// Parses a profiles file, resolving names with the given lookups; an unknown name is an error that names it.
+pub fn load(
+    text: &str,
+    suite_id: impl Fn(&str) -> Option<u16>,
+    group_id: impl Fn(&str) -> Option<u16>,
+) -> Result<Vec<ClientProfile>, String> {
+    let file: ProfilesFile = toml::from_str(text).map_err(|e| format!("client profiles: {e}"))?;
+    let mut out = Vec::new();
+    for entry in file.client {
+        let mut versions = Vec::new();
+        for v in &entry.versions {
+            versions.push(
+                version_code(v)
+                    .ok_or_else(|| format!("client {}: unknown version {v:?}", entry.id))?,
+            );
+        }
+        versions.sort_unstable();
+        let suites = entry
+            .suites
+            .iter()
+            .map(|s| {
+                suite_id(s)
+                    .ok_or_else(|| format!("client {}: unknown cipher suite {s:?}", entry.id))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let groups = entry
+            .groups
+            .iter()
+            .map(|g| group_id(g).ok_or_else(|| format!("client {}: unknown group {g:?}", entry.id)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if versions.is_empty() || suites.is_empty() {
+            return Err(format!(
+                "client {}: needs at least one version and one suite",
+                entry.id
+            ));
+        }
+        out.push(ClientProfile {
+            entry,
+            versions,
+            suites,
+            groups,
+        });
+    }
+    Ok(out)
+}
+
+pub fn version_code(label: &str) -> Option<u16> {
+    Some(match label {
+        "SSL3.0" => 0x0300,
+        "TLS1.0" => 0x0301,
+        "TLS1.1" => 0x0302,
+        "TLS1.2" => 0x0303,
+        "TLS1.3" => 0x0304,
+        _ => return None,
+    })
+}
+
+/// Everything the verdict needs besides the handshake answer.
+pub struct ServerFacts<'a> {
+    pub negotiation: Option<&'a Negotiation>,
+    pub certificate: Option<&'a CertificateReport>,
+    /// The server's accepted versions (from enumeration), to explain a refusal.
+    pub versions: &'a [u16],
+    /// Suite names, to print what was negotiated.
+    pub suite_name: &'a dyn Fn(u16) -> String,
+}
+
+/// Will `client` connect? `answer` is the server's reply to the client's own ClientHello (`None` when the server
+/// offers no TLS path to replay it on).
+pub fn verdict(
+    client: &ClientProfile,
+    answer: Option<&Answer>,
+    facts: &ServerFacts<'_>,
+) -> ClientResult {
+    let e = &client.entry;
+    let mut r = ClientResult {
+        id: e.id.clone(),
+        name: e.name.clone(),
+        connects: false,
+        version: None,
+        suite: None,
+        reason: None,
+        client_error: None,
+    };
+    let tls_error = e.tls_error.clone();
+    let Some(answer) = answer else {
+        let standard = facts.negotiation.is_some_and(|n| n.standard_rdp_security);
+        if standard {
+            r.connects = true;
+            r.version = Some("standard RDP security".into());
+            r.reason = Some("no TLS: the server selects standard RDP security".into());
+        } else {
+            r.reason = Some("the server offers no TLS path".into());
+        }
+        return r;
+    };
+    match answer {
+        Answer::Refused { detail } => {
+            let shared: Vec<&str> = client
+                .versions
+                .iter()
+                .filter(|v| facts.versions.contains(v))
+                .map(|v| version_name(*v))
+                .collect();
+            let server: Vec<&str> = facts.versions.iter().map(|v| version_name(*v)).collect();
+            r.reason = Some(if shared.is_empty() && !facts.versions.is_empty() {
+                format!(
+                    "no TLS version in common: the client offers {}, the server accepts {}",
+                    labels(&client.versions),
+                    server.join(", ")
+                )
+            } else {
+                format!(
+                    "the server refused the client's hello ({detail}): no cipher suite in common"
+                )
+            });
+            r.client_error = tls_error;
+        }
+        Answer::Violation { detail } => {
+            r.reason = Some(format!(
+                "the server answered with something the client did not offer: {detail}"
+            ));
+            r.client_error = tls_error;
+        }
+        Answer::Hello {
+            version,
+            suite,
+            dh_bits,
+            ..
+        } => {
+            r.version = Some(version_name(*version).to_string());
+            r.suite = Some((facts.suite_name)(*suite));
+            let level = e.security_level.unwrap_or(0);
+            let cert = facts.certificate;
+            let problem = if !client.versions.contains(version) || !client.suites.contains(suite) {
+                Some(format!(
+                    "the server chose {} {}, which the client did not offer",
+                    version_name(*version),
+                    (facts.suite_name)(*suite)
+                ))
+            } else if level >= 1 && *version < 0x0303 {
+                Some(format!(
+                    "{} needs SHA-1/MD5 handshake signatures, which OpenSSL 3 refuses at security level {level} \
+(it connects with /tls-seclevel:0)",
+                    version_name(*version)
+                ))
+            } else if let (Some(min), Some(c)) = (e.min_rsa_bits, cert) {
+                (c.key.kind == "RSA" && c.key.bits < min).then(|| {
+                    format!(
+                        "the certificate's RSA key has {} bits; the client requires {min}",
+                        c.key.bits
+                    )
+                })
+            } else {
+                None
+            };
+            let problem = problem.or_else(|| {
+                let (min, bits) = (e.min_dh_bits?, (*dh_bits)?);
+                (bits < min).then(|| {
+                    format!("the server's DH group has {bits} bits; the client requires {min}")
+                })
+            });
+            match problem {
+                Some(p) => {
+                    r.reason = Some(p);
+                    r.client_error = tls_error;
+                }
+                None => r.connects = true,
+            }
+        }
+    }
+    r
+}
+
+fn labels(versions: &[u16]) -> String {
+    versions
+        .iter()
+        .map(|v| version_name(*v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// True when the server refuses every request this client can make at the negotiation step (not used for TLS).
+pub fn refused_at_negotiation(negotiation: &Negotiation) -> bool {
+    negotiation
+        .protocols
+        .iter()
+        .all(|p| p.result != ProtocolResult::Accepted)
+}

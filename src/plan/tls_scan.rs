@@ -1,0 +1,396 @@
+//! The TLS stage of a scan: enumeration (or one quick handshake), the certificate, and the client replays, over
+//! connections that the negotiation stage proved reach TLS.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use tokio::net::TcpStream;
+
+use super::tls_enum::{self, codes, Answer, Candidates, Enumeration, Offer, Oracle};
+use super::ScanOptions;
+use crate::analysis::clients::{self, ClientProfile, ServerFacts};
+use crate::model::{
+    ErrorKind, Negotiated, ScanError, ServerOrder, Step, SuiteEntry, TargetReport, TlsReport,
+    VersionSupport,
+};
+use crate::probe::raw::RawOracle;
+use crate::probe::tls::{handshake, RustlsVersions};
+use crate::wire::tls::suites::{self, Kx, SuiteInfo};
+use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
+
+/// Every version, ascending.
+const VERSIONS: [u16; 5] = [
+    codes::SSL3,
+    codes::TLS10,
+    codes::TLS11,
+    codes::TLS12,
+    codes::TLS13,
+];
+
+/// The groups the enumeration tests: the common ECC groups and the RFC 7919 ffdhe groups.
+const GROUPS: [NamedGroup; 10] = [
+    NamedGroup::X25519,
+    NamedGroup::SECP256R1,
+    NamedGroup::SECP384R1,
+    NamedGroup::SECP521R1,
+    NamedGroup::X448,
+    NamedGroup::FFDHE2048,
+    NamedGroup::FFDHE3072,
+    NamedGroup::FFDHE4096,
+    NamedGroup::FFDHE6144,
+    NamedGroup::FFDHE8192,
+];
+
+/// Weakest first: a server that imposes its own (strong-first) order then shows it by deviating from ours.
+fn strength(i: &SuiteInfo) -> (bool, bool, u16, u16) {
+    (i.forward_secrecy(), i.is_aead(), i.bits, i.id)
+}
+
+/// The candidates of the registry for every version, chains sized to hide latency with `max_conns` in flight.
+pub fn registry_candidates(max_conns: usize) -> Candidates {
+    let mut legacy: Vec<&SuiteInfo> = suites::all().filter(|i| !i.is_tls13()).collect();
+    legacy.sort_by_key(|i| strength(i));
+    let ids = |f: &dyn Fn(&SuiteInfo) -> bool| {
+        legacy
+            .iter()
+            .filter(|i| f(i))
+            .map(|i| i.id)
+            .collect::<Vec<_>>()
+    };
+    let old = ids(&|i| i.min_version <= ProtocolVersion::SSL3_0);
+    let mut tls13: Vec<&SuiteInfo> = suites::all().filter(|i| i.is_tls13()).collect();
+    tls13.sort_by_key(|i| strength(i));
+    Candidates {
+        suites: vec![
+            (codes::SSL3, old.clone()),
+            (codes::TLS10, old.clone()),
+            (codes::TLS11, old),
+            (codes::TLS12, ids(&|_| true)),
+            (codes::TLS13, tls13.iter().map(|i| i.id).collect()),
+        ],
+        groups: GROUPS.iter().map(|g| g.0).collect(),
+        ecdhe: legacy
+            .iter()
+            .filter(|i| i.kx == Kx::Ecdhe)
+            .map(|i| i.id)
+            .collect(),
+        tls13_only_groups: GROUPS
+            .iter()
+            .filter(|g| g.is_ffdhe())
+            .map(|g| g.0)
+            .collect(),
+        // TLS 1.2 has the most suites to find: more chains, so that their length (each step a round trip or
+        // three) stays short. The other versions run a chain each, in parallel with these.
+        min_partitions: BTreeMap::from([(codes::TLS12, (max_conns / 2).clamp(1, 4))]),
+    }
+}
+
+pub fn version_label(v: u16) -> String {
+    ProtocolVersion(v).label()
+}
+
+pub fn suite_entry(version: u16, id: u16) -> SuiteEntry {
+    SuiteEntry {
+        version: version_label(version),
+        id: format!("0x{id:04X}"),
+        name: CipherSuite(id).name(),
+    }
+}
+
+/// The built-in client profiles, resolved against the registries.
+pub fn builtin_profiles() -> Result<Vec<ClientProfile>, String> {
+    load_profiles(clients::BUILTIN_PROFILES)
+}
+
+/// Client profiles from a file of the `data/clients.toml` format.
+pub fn load_profiles(text: &str) -> Result<Vec<ClientProfile>, String> {
+    clients::load(
+        text,
+        |name| suites::by_iana_name(name).map(|i| i.id),
+        |name| (0..=u16::MAX).find(|g| NamedGroup(*g).name() == Some(name)),
+    )
+}
+
+/// Runs the TLS stage and fills `report.tls` and the client results; returns the certificate chain.
+pub async fn run(
+    oracle: Arc<RawOracle>,
+    ready: Vec<TcpStream>,
+    name: &str,
+    opts: &ScanOptions,
+    report: &mut TargetReport,
+) -> Vec<Vec<u8>> {
+    let (tls, chain, versions) = if opts.quick {
+        quick(&oracle, ready, name).await
+    } else {
+        full(&oracle, ready, name, opts).await
+    };
+    match tls {
+        Ok(tls) => report.tls = Some(tls),
+        Err(e) => {
+            report.status = crate::model::Status::Error;
+            report.error = Some(e);
+        }
+    }
+    if let Some(profiles) = &opts.clients {
+        report.clients =
+            replay_clients(&oracle, profiles, &versions, report, &chain, name, opts).await;
+    }
+    chain
+}
+
+/// Enumerates everything; the certificate comes from a hello that showed it in the clear, or else from a
+/// rustls handshake (a TLS 1.3-only server encrypts it).
+async fn full(
+    oracle: &Arc<RawOracle>,
+    ready: Vec<TcpStream>,
+    name: &str,
+    opts: &ScanOptions,
+) -> (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>) {
+    for s in ready {
+        oracle.add_ready(s);
+    }
+    let candidates = registry_candidates(opts.enumeration.max_conns);
+    let e: Enumeration = tls_enum::enumerate(oracle.clone(), &candidates, &opts.enumeration).await;
+    let supported: Vec<u16> = e
+        .versions
+        .iter()
+        .filter(|(_, ok)| *ok)
+        .map(|(v, _)| *v)
+        .collect();
+    if supported.is_empty() {
+        let err = e.first_error.clone().unwrap_or_else(|| {
+            ScanError::new(
+                Step::Tls,
+                ErrorKind::Protocol,
+                "the server refused every ClientHello: no TLS version and cipher suite in common with any \
+offer (SSL 3.0 to TLS 1.3, every registered suite)",
+            )
+        });
+        return (Err(err), Vec::new(), supported);
+    }
+    let mut tls = TlsReport {
+        versions: VERSIONS
+            .iter()
+            .map(|v| VersionSupport {
+                version: version_label(*v),
+                supported: supported.contains(v),
+            })
+            .collect(),
+        ..TlsReport::default()
+    };
+    for (v, suites) in e.suites.iter().rev() {
+        tls.cipher_suites
+            .extend(suites.iter().map(|s| suite_entry(*v, *s)));
+        let enforced = e.server_order.get(v).copied().flatten();
+        tls.server_order.push(ServerOrder {
+            version: version_label(*v),
+            enforced,
+            order: if enforced == Some(true) {
+                suites.iter().map(|s| CipherSuite(*s).name()).collect()
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    tls.groups = e
+        .groups
+        .iter()
+        .map(|g| NamedGroup(*g).to_string())
+        .collect();
+    tls.dh_bits = e.dh_bits;
+    tls.anomalies = e.anomalies.clone();
+    tls.hellos = e.hellos;
+    let mut chain = e.chain.clone();
+    if let Some((v, s)) = e.chain_from {
+        tls.negotiated = Some(Negotiated {
+            version: version_label(v),
+            suite: suite_entry(v, s),
+            via: "raw".into(),
+            path: path_label(oracle),
+        });
+    } else {
+        match rustls_on_new(oracle, name).await {
+            Ok((n, c)) => {
+                tls.negotiated = Some(n);
+                chain = c;
+            }
+            Err(err) => tls
+                .anomalies
+                .push(format!("the certificate could not be read: {err}")),
+        }
+    }
+    (Ok(tls), chain, supported)
+}
+
+fn path_label(oracle: &RawOracle) -> String {
+    oracle
+        .path
+        .map(|p| p.key())
+        .unwrap_or_else(|| "direct".into())
+}
+
+async fn rustls_on(
+    oracle: &RawOracle,
+    stream: TcpStream,
+    name: &str,
+) -> Result<(Negotiated, Vec<Vec<u8>>), ScanError> {
+    let session = handshake(&oracle.ctx, stream, name, RustlsVersions::Both).await?;
+    let n = Negotiated {
+        version: version_label(session.version),
+        suite: suite_entry(session.version, session.suite),
+        via: "rustls".into(),
+        path: path_label(oracle),
+    };
+    Ok((n, session.chain))
+}
+
+async fn rustls_on_new(
+    oracle: &RawOracle,
+    name: &str,
+) -> Result<(Negotiated, Vec<Vec<u8>>), ScanError> {
+    let stream = oracle.open().await?;
+    rustls_on(oracle, stream, name).await
+}
+
+/// One rustls handshake; when rustls cannot agree with the server (legacy versions or suites), raw hellos read
+/// the certificate instead: TLS 1.2, then TLS 1.0, each with the strongest 128 suites it may use.
+async fn quick(
+    oracle: &Arc<RawOracle>,
+    mut ready: Vec<TcpStream>,
+    name: &str,
+) -> (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>) {
+    let stream = match ready.pop() {
+        Some(s) => Ok(s),
+        None => oracle.open().await,
+    };
+    let rustls_error = match stream {
+        Err(e) => return (Err(e), Vec::new(), Vec::new()),
+        Ok(s) => match rustls_on(oracle, s, name).await {
+            Ok((n, chain)) => {
+                let version =
+                    tls_enum::codes::TLS12.max(clients::version_code(&n.version).unwrap_or(0));
+                let tls = TlsReport {
+                    versions: vec![VersionSupport {
+                        version: n.version.clone(),
+                        supported: true,
+                    }],
+                    cipher_suites: vec![n.suite.clone()],
+                    negotiated: Some(n),
+                    ..TlsReport::default()
+                };
+                return (Ok(tls), chain, vec![version]);
+            }
+            Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
+            Err(e) => return (Err(e), Vec::new(), Vec::new()),
+        },
+    };
+    for version in [codes::TLS12, codes::TLS10] {
+        let mut usable: Vec<&SuiteInfo> = suites::all()
+            .filter(|i| i.usable_with(ProtocolVersion(version)))
+            .collect();
+        usable.sort_by_key(|i| std::cmp::Reverse(strength(i)));
+        let offer = Offer {
+            versions: vec![version],
+            suites: usable.iter().take(128).map(|i| i.id).collect(),
+            groups: GROUPS.iter().map(|g| g.0).collect(),
+            x25519_share: false,
+        };
+        if let Ok(Answer::Hello {
+            version: v,
+            suite,
+            chain,
+            ..
+        }) = oracle.ask(offer).await
+        {
+            if !chain.is_empty() {
+                let n = Negotiated {
+                    version: version_label(v),
+                    suite: suite_entry(v, suite),
+                    via: "raw".into(),
+                    path: path_label(oracle),
+                };
+                let tls = TlsReport {
+                    versions: vec![VersionSupport {
+                        version: n.version.clone(),
+                        supported: true,
+                    }],
+                    cipher_suites: vec![n.suite.clone()],
+                    negotiated: Some(n),
+                    ..TlsReport::default()
+                };
+                return (Ok(tls), chain, vec![v]);
+            }
+        }
+    }
+    (Err(rustls_error), Vec::new(), Vec::new())
+}
+
+/// One hello per distinct client offer, replayed against the server; the verdicts are pure analysis.
+async fn replay_clients(
+    oracle: &Arc<RawOracle>,
+    profiles: &[ClientProfile],
+    versions: &[u16],
+    report: &TargetReport,
+    chain: &[Vec<u8>],
+    name: &str,
+    opts: &ScanOptions,
+) -> Vec<crate::model::ClientResult> {
+    // The certificate verdict is needed for key-size limits; analysis fills report.certificate later, so
+    // compute it here from the chain (pure).
+    let cert = crate::analysis::certificate::analyze(chain, Some(name), opts.analysis.now()).ok();
+    let tls_path =
+        report.tls.is_some() || report.error.as_ref().is_some_and(|e| e.step == Step::Tls);
+    let mut answers: BTreeMap<Vec<u8>, Option<Answer>> = BTreeMap::new();
+    let mut distinct: Vec<(Vec<u8>, Offer)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for p in profiles {
+        let offer = p.offer();
+        let key = offer_key(&offer);
+        if seen.insert(key.clone()) {
+            distinct.push((key, offer));
+        }
+    }
+    if tls_path {
+        let mut tasks = Vec::new();
+        for (key, offer) in distinct {
+            let oracle = oracle.clone();
+            tasks.push((key, tokio::spawn(async move { oracle.ask(offer).await })));
+        }
+        for (key, task) in tasks {
+            let answer = match task.await {
+                Ok(Ok(a)) => Some(a),
+                Ok(Err(e)) => Some(Answer::Refused {
+                    detail: format!("{e}"),
+                }),
+                Err(e) => Some(Answer::Refused {
+                    detail: format!("replay failed: {e}"),
+                }),
+            };
+            answers.insert(key, answer);
+        }
+    }
+    let suite_name = |s: u16| CipherSuite(s).name();
+    let facts = ServerFacts {
+        negotiation: report.negotiation.as_ref(),
+        certificate: cert.as_ref(),
+        versions,
+        suite_name: &suite_name,
+    };
+    profiles
+        .iter()
+        .map(|p| {
+            let answer = answers.get(&offer_key(&p.offer())).cloned().flatten();
+            clients::verdict(p, answer.as_ref(), &facts)
+        })
+        .collect()
+}
+
+fn offer_key(o: &Offer) -> Vec<u8> {
+    let mut k = Vec::new();
+    for list in [&o.versions, &o.suites, &o.groups] {
+        k.extend(list.iter().flat_map(|v| v.to_be_bytes()));
+        k.push(0xFF);
+    }
+    k.push(o.x25519_share as u8);
+    k
+}

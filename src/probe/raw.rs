@@ -1,0 +1,279 @@
+//! The raw TLS probe: one hand-built ClientHello per connection, the server's first flight read in the clear.
+//! It answers for any version and suite, legacy ones included, which rustls cannot offer.
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::x224::negotiate;
+use super::{connect, io_error, timeout_error, ProbeContext};
+use crate::model::{ErrorKind, ScanError, Step};
+use crate::plan::tls_enum::{Answer, Offer, Oracle};
+use crate::wire::tls::{
+    check_against_offer, Certificate, CipherSuite, ClientHelloSpec, HandshakeDeframer,
+    HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello, ServerKeyExchange,
+    ServerMessage,
+};
+use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
+
+/// Reads stop after this many bytes: a first flight with a long chain fits well within it.
+const MAX_FLIGHT: usize = 256 * 1024;
+
+/// Sends ClientHellos to one server, each over its own connection: negotiated through X.224 with `path`, or
+/// direct TLS when `path` is `None`. Connections the negotiation probes left ready for TLS are used first.
+pub struct RawOracle {
+    pub ctx: ProbeContext,
+    pub addr: SocketAddr,
+    pub path: Option<Protocols>,
+    /// The host name for SNI (sent only when it is a DNS name).
+    pub server_name: Option<String>,
+    ready: Mutex<Vec<TcpStream>>,
+}
+
+impl RawOracle {
+    pub fn new(
+        ctx: ProbeContext,
+        addr: SocketAddr,
+        path: Option<Protocols>,
+        server_name: Option<String>,
+    ) -> Self {
+        Self {
+            ctx,
+            addr,
+            path,
+            server_name,
+            ready: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Hands over a connection that is already past X.224 and waits for a ClientHello.
+    pub fn add_ready(&self, stream: TcpStream) {
+        if let Ok(mut ready) = self.ready.lock() {
+            ready.push(stream);
+        }
+    }
+
+    /// A connection ready for a ClientHello: a pooled one, or a new one.
+    pub async fn open(&self) -> Result<TcpStream, ScanError> {
+        if let Some(s) = self.ready.lock().ok().and_then(|mut r| r.pop()) {
+            return Ok(s);
+        }
+        let Some(path) = self.path else {
+            return connect(&self.ctx, self.addr).await;
+        };
+        let n = negotiate(&self.ctx, self.addr, path).await?;
+        match n.reply {
+            X224Reply::Confirm(cc) => match cc.negotiation {
+                NegotiationReply::Response {
+                    selected: Protocols::SSL | Protocols::HYBRID | Protocols::HYBRID_EX,
+                    ..
+                } => Ok(n.stream),
+                other => Err(ScanError::new(
+                    Step::X224,
+                    ErrorKind::Protocol,
+                    format!("asked for {path} and got {other:?}, where it was accepted before"),
+                )),
+            },
+            other => Err(ScanError::new(
+                Step::X224,
+                ErrorKind::Protocol,
+                format!("asked for {path} and got {other:?}, where it was accepted before"),
+            )),
+        }
+    }
+
+    /// Builds the ClientHello for `offer`.
+    pub fn spec(&self, offer: &Offer) -> ClientHelloSpec {
+        let versions: Vec<ProtocolVersion> =
+            offer.versions.iter().map(|v| ProtocolVersion(*v)).collect();
+        let top = versions
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(ProtocolVersion::TLS1_2);
+        let mut spec =
+            ClientHelloSpec::new(top, offer.suites.iter().map(|s| CipherSuite(*s)).collect());
+        spec.versions = versions;
+        spec.groups = offer.groups.iter().map(|g| NamedGroup(*g)).collect();
+        spec.server_name = self.server_name.clone();
+        spec.key_share = if !spec.offers_tls13() {
+            KeyShareOffer::None
+        } else if offer.x25519_share && spec.groups.contains(&NamedGroup::X25519) {
+            KeyShareOffer::X25519Real
+        } else {
+            KeyShareOffer::Empty
+        };
+        spec
+    }
+
+    async fn hello(&self, offer: Offer) -> Result<Answer, ScanError> {
+        let spec = self.spec(&offer);
+        let bytes = spec.encode().map_err(|e| {
+            ScanError::new(
+                Step::Tls,
+                ErrorKind::Other,
+                format!("building the ClientHello: {e}"),
+            )
+        })?;
+        let mut stream = self.open().await?;
+        let exchange = async {
+            // The hello goes in a write of its own, after the X.224 exchange completed (xrdp drops it otherwise).
+            if let Err(e) = stream.write_all(&bytes).await {
+                return Ok(Answer::Refused {
+                    detail: format!("the server closed before the hello ({e})"),
+                });
+            }
+            read_flight(&mut stream, &spec).await
+        };
+        match tokio::time::timeout(self.ctx.timeout, exchange).await {
+            Err(_) => Err(timeout_error(Step::Tls, &self.ctx, "ServerHello")),
+            Ok(r) => r,
+        }
+    }
+}
+
+impl Oracle for std::sync::Arc<RawOracle> {
+    fn ask(
+        &self,
+        offer: Offer,
+    ) -> impl std::future::Future<Output = Result<Answer, ScanError>> + Send {
+        let this = self.clone();
+        async move { this.hello(offer).await }
+    }
+}
+
+/// Reads the server's first flight: up to ServerHelloDone (TLS <= 1.2), or the ServerHello or HelloRetryRequest
+/// (TLS 1.3), or an alert or a close.
+async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<Answer, ScanError> {
+    let mut deframer = HandshakeDeframer::new();
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut total = 0usize;
+    let mut hello: Option<ServerHello> = None;
+    let mut chain = Vec::new();
+    let mut group = None;
+    let mut dh_bits = None;
+    loop {
+        let n = match stream.read(&mut buf).await {
+            Ok(0) => 0,
+            Ok(n) => n,
+            Err(e) if hello.is_none() => {
+                return Ok(Answer::Refused {
+                    detail: format!("connection reset after the hello ({e})"),
+                })
+            }
+            Err(e) => return Err(io_error(Step::Tls, &e, "reading the server's first flight")),
+        };
+        if n == 0 {
+            return match hello {
+                None => Ok(Answer::Refused {
+                    detail: "the server closed the connection without a ServerHello".into(),
+                }),
+                // Some servers close after ServerHello when they dislike something later; the pick still counts.
+                Some(h) => finish(spec, h, chain, group, dh_bits),
+            };
+        }
+        total += n;
+        if total > MAX_FLIGHT {
+            return Err(ScanError::new(
+                Step::Tls,
+                ErrorKind::Protocol,
+                format!("the first flight exceeds {MAX_FLIGHT} bytes"),
+            ));
+        }
+        deframer
+            .push(&buf[..n])
+            .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Protocol, e.to_string()))?;
+        while let Some(msg) = deframer
+            .next_message()
+            .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Protocol, e.to_string()))?
+        {
+            match msg {
+                ServerMessage::Alert(alert) => {
+                    if let Some(h) = hello {
+                        return finish(spec, h, chain, group, dh_bits);
+                    }
+                    return Ok(Answer::Refused {
+                        detail: format!("alert {}", alert.description),
+                    });
+                }
+                ServerMessage::Handshake(m) => {
+                    let bad = |e: crate::wire::DecodeError| {
+                        ScanError::new(Step::Tls, ErrorKind::Protocol, e.to_string())
+                    };
+                    match m.typ {
+                        HandshakeType::SERVER_HELLO => {
+                            let h = ServerHello::decode(&m.body).map_err(bad)?;
+                            if h.selected_version() == ProtocolVersion::TLS1_3
+                                || h.is_hello_retry_request()
+                            {
+                                group = h.key_share_group.map(|g| g.0);
+                                return finish(spec, h, chain, group, dh_bits);
+                            }
+                            hello = Some(h);
+                        }
+                        HandshakeType::CERTIFICATE => {
+                            chain = Certificate::decode(&m.body).map_err(bad)?.chain
+                        }
+                        HandshakeType::SERVER_KEY_EXCHANGE => {
+                            let kx = hello
+                                .as_ref()
+                                .and_then(|h| h.cipher_suite.info())
+                                .map(|i| i.kx);
+                            if let Some(kx) = kx {
+                                match ServerKeyExchange::decode(&m.body, kx) {
+                                    Ok(ServerKeyExchange::Ecdhe { group: g, .. }) => {
+                                        group = g.map(|g| g.0)
+                                    }
+                                    Ok(ServerKeyExchange::Dhe { p_bits, .. }) => {
+                                        dh_bits = Some(p_bits as u32)
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        HandshakeType::SERVER_HELLO_DONE => {
+                            return match hello {
+                                Some(h) => finish(spec, h, chain, group, dh_bits),
+                                None => Err(ScanError::new(
+                                    Step::Tls,
+                                    ErrorKind::Protocol,
+                                    "ServerHelloDone without a ServerHello",
+                                )),
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+                ServerMessage::ChangeCipherSpec | ServerMessage::ApplicationData { .. } => {
+                    if let Some(h) = hello {
+                        return finish(spec, h, chain, group, dh_bits);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checks the ServerHello against the offer: a pick of something not offered is a violation, never believed.
+fn finish(
+    spec: &ClientHelloSpec,
+    hello: ServerHello,
+    chain: Vec<Vec<u8>>,
+    group: Option<u16>,
+    dh_bits: Option<u32>,
+) -> Result<Answer, ScanError> {
+    if let Err(v) = check_against_offer(spec, &hello) {
+        return Ok(Answer::Violation {
+            detail: v.to_string(),
+        });
+    }
+    Ok(Answer::Hello {
+        version: hello.selected_version().0,
+        suite: hello.cipher_suite.0,
+        group,
+        dh_bits,
+        chain,
+    })
+}
