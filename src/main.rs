@@ -90,6 +90,24 @@ struct ScanArgs {
     /// Warn when the certificate has fewer days left than this.
     #[arg(long, default_value_t = 30, value_name = "DAYS")]
     warn_days: i64,
+    /// Negotiation and one TLS handshake only: no version and suite enumeration (fast fleet sweeps).
+    #[arg(long)]
+    quick: bool,
+    /// Skip the RDP client compatibility simulation.
+    #[arg(long)]
+    no_clients: bool,
+    /// Client profiles to simulate, from a file in the format of data/clients.toml (default: the built-in ones).
+    #[arg(long, value_name = "FILE")]
+    clients: Option<PathBuf>,
+    /// Milliseconds to wait before each enumeration hello, for fragile servers.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    delay: u64,
+    /// Retries of a hello after a reset or a timeout (with doubling back-off).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    retries: u32,
+    /// No progress bar on standard error.
+    #[arg(long)]
+    no_progress: bool,
 }
 
 fn main() -> ExitCode {
@@ -179,16 +197,54 @@ async fn scan(args: ScanArgs) -> i32 {
         ..ScanOptions::default()
     };
     opts.analysis.warn_days = args.warn_days;
+    opts.quick = args.quick;
+    opts.enumeration.max_conns = opts.max_conns;
+    opts.enumeration.delay = Duration::from_millis(args.delay);
+    opts.enumeration.retries = args.retries;
+    if !args.no_clients {
+        let profiles = match &args.clients {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| format!("reading {}: {e}", path.display()))
+                .and_then(|text| rdptls::plan::tls_scan::load_profiles(&text)),
+            None => rdptls::plan::tls_scan::builtin_profiles(),
+        };
+        match profiles {
+            Ok(p) => opts.clients = Some(std::sync::Arc::new(p)),
+            Err(e) => return usage(e),
+        }
+    }
 
     let streaming_table = !args.json && !args.jsonl;
+    let progress = (targets.len() > 1 && !args.no_progress).then(|| {
+        let bar = indicatif::ProgressBar::new(targets.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts, {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
     let report = scan_many(&targets, &opts, args.concurrency, |t| {
-        if args.jsonl {
-            out(&report::json::render_line(t));
-        } else if streaming_table {
-            out(&report::table::render_target(t));
+        if let Some(bar) = &progress {
+            bar.inc(1);
+            bar.set_message(t.target.clone());
+        }
+        let emit = || {
+            if args.jsonl {
+                out(&report::json::render_line(t));
+            } else if streaming_table {
+                out(&report::table::render_target(t));
+            }
+        };
+        match &progress {
+            // Print above the bar, not through it.
+            Some(bar) => bar.suspend(emit),
+            None => emit(),
         }
     })
     .await;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     if args.json {
         out(&report::json::render(&report));
     }

@@ -42,8 +42,17 @@ const GROUPS: [NamedGroup; 10] = [
 ];
 
 /// Weakest first: a server that imposes its own (strong-first) order then shows it by deviating from ours.
-fn strength(i: &SuiteInfo) -> (bool, bool, u16, u16) {
-    (i.forward_secrecy(), i.is_aead(), i.bits, i.id)
+fn strength(i: &SuiteInfo) -> impl Ord {
+    (
+        !i.is_null_cipher(),
+        !i.export,
+        !i.is_anonymous(),
+        !(i.is_rc4() || i.is_triple_des()),
+        i.forward_secrecy(),
+        i.is_aead(),
+        i.bits,
+        i.id,
+    )
 }
 
 /// The candidates of the registry for every version, chains sized to hide latency with `max_conns` in flight.
@@ -179,9 +188,14 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
         ..TlsReport::default()
     };
     for (v, suites) in e.suites.iter().rev() {
-        tls.cipher_suites
-            .extend(suites.iter().map(|s| suite_entry(*v, *s)));
         let enforced = e.server_order.get(v).copied().flatten();
+        let mut listed = suites.clone();
+        if enforced != Some(true) {
+            // No server order to show: strongest first, as a reader expects.
+            listed.sort_by_key(|s| std::cmp::Reverse(CipherSuite(*s).info().map(strength)));
+        }
+        tls.cipher_suites
+            .extend(listed.iter().map(|s| suite_entry(*v, *s)));
         tls.server_order.push(ServerOrder {
             version: version_label(*v),
             enforced,

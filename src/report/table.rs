@@ -77,29 +77,47 @@ pub fn render_target(t: &TargetReport) -> String {
         ));
     }
     if let Some(tls) = &t.tls {
-        let mut table = new_table(&[
-            "Version",
-            "Supported",
-            "Cipher suites (server order where enforced)",
-        ]);
+        let mut table = new_table(&["Version", "Order", "Cipher suite", "Bits", "Weak"]);
         for v in &tls.versions {
-            let suites: Vec<String> = tls
+            if !v.supported {
+                table.add_row(vec![v.version.clone(), "not supported".into()]);
+                continue;
+            }
+            let order = match tls
+                .server_order
+                .iter()
+                .find(|o| o.version == v.version)
+                .and_then(|o| o.enforced)
+            {
+                Some(true) => "server's",
+                Some(false) => "client's",
+                None => "-",
+            };
+            for (i, s) in tls
                 .cipher_suites
                 .iter()
                 .filter(|s| s.version == v.version)
-                .map(|s| format!("{} {}", s.id, s.name))
-                .collect();
-            table.add_row(vec![
-                v.version.clone(),
-                if v.supported {
-                    "yes".into()
-                } else {
-                    "no".into()
-                },
-                suites.join("\n"),
-            ]);
+                .enumerate()
+            {
+                let (bits, weak) = suite_notes(&s.id);
+                table.add_row(vec![
+                    if i == 0 {
+                        v.version.clone()
+                    } else {
+                        String::new()
+                    },
+                    if i == 0 {
+                        order.to_string()
+                    } else {
+                        String::new()
+                    },
+                    format!("{} {}", s.id, s.name),
+                    bits,
+                    weak,
+                ]);
+            }
         }
-        out.push_str(&format!("\nTLS\n{table}\n"));
+        out.push_str(&format!("\nTLS (suites in the server's order where it imposes one, else strongest first)\n{table}\n"));
         if let Some(n) = &tls.negotiated {
             out.push_str(&format!(
                 "Certificate read over {} with {} (via {}, {} path)\n",
@@ -245,4 +263,29 @@ fn verdict(t: &TargetReport) -> String {
         ));
     }
     out
+}
+
+/// Key bits and what makes a suite weak, from the registry.
+fn suite_notes(id: &str) -> (String, String) {
+    let info = u16::from_str_radix(id.trim_start_matches("0x"), 16)
+        .ok()
+        .and_then(|id| crate::wire::tls::CipherSuite(id).info());
+    let Some(i) = info else {
+        return ("?".into(), "unknown suite".into());
+    };
+    let mut weak = Vec::new();
+    for (bad, what) in [
+        (i.is_null_cipher(), "NULL"),
+        (i.export, "EXPORT"),
+        (i.is_anonymous(), "anonymous"),
+        (i.is_rc4(), "RC4"),
+        (i.is_triple_des(), "3DES"),
+        (!i.forward_secrecy() && !i.is_tls13(), "no FS"),
+        (i.is_cbc(), "CBC"),
+    ] {
+        if bad {
+            weak.push(what);
+        }
+    }
+    (i.bits.to_string(), weak.join(", "))
 }
