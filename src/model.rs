@@ -207,6 +207,10 @@ pub struct TlsReport {
     /// ClientHellos the enumeration sent.
     #[serde(default)]
     pub hellos: u64,
+    /// Why a modern client's handshake (rustls: TLS 1.3, or TLS 1.2 with ECDHE and AEAD) failed; null when
+    /// it succeeded.
+    #[serde(default)]
+    pub modern_handshake_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

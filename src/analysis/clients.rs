@@ -164,7 +164,7 @@ pub fn verdict(
         return r;
     };
     match answer {
-        Answer::Refused { detail } => {
+        Answer::Refused { detail } | Answer::VersionRefused { detail } => {
             let shared: Vec<&str> = client
                 .versions
                 .iter()

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 
 use crate::model::ScanError;
 
@@ -51,6 +51,8 @@ pub enum Answer {
     },
     /// An alert, or a close without a ServerHello: nothing offered is acceptable.
     Refused { detail: String },
+    /// A protocol_version alert: the server does not speak the version offered at all.
+    VersionRefused { detail: String },
     /// The server picked a version or suite that was not offered. Never believed.
     Violation { detail: String },
 }
@@ -255,14 +257,30 @@ impl<O: Oracle> Run<O> {
                 }
             }
             Answer::Violation { detail } => seen.anomalies.push(detail.clone()),
-            Answer::Refused { .. } => {}
+            Answer::Refused { .. } | Answer::VersionRefused { .. } => {}
         }
     }
 
-    /// One elimination chain over `partition` at `version`.
-    async fn chain(&self, version: u16, partition: Vec<u16>) -> (Vec<Step>, ChainEnd) {
+    /// One elimination chain over `partition` at `version`. After its first answer it tells `first` whether
+    /// the version is worth the other partitions' hellos (`false`: the server refused the version itself).
+    /// Dropping `first` unsent lets the others go ahead.
+    async fn chain(
+        &self,
+        version: u16,
+        partition: Vec<u16>,
+        first: Option<watch::Sender<Option<bool>>>,
+    ) -> (Vec<Step>, ChainEnd) {
         let mut remaining = partition;
         let mut steps = Vec::new();
+        let tell = |worth: bool| {
+            if let Some(tx) = &first {
+                tx.send_if_modified(|v| {
+                    let changed = v.is_none();
+                    v.get_or_insert(worth);
+                    changed
+                });
+            }
+        };
         while !remaining.is_empty() {
             let offer = Offer {
                 versions: vec![version],
@@ -270,9 +288,12 @@ impl<O: Oracle> Run<O> {
                 groups: self.groups_for_offer(),
                 x25519_share: version == TLS13,
             };
-            match self.ask(offer).await {
+            let answer = self.ask(offer).await;
+            tell(answer_version(&answer) >= version);
+            match answer {
                 None => return (steps, ChainEnd::Broken),
                 Some(Answer::Refused { .. }) => return (steps, ChainEnd::Exhausted),
+                Some(Answer::VersionRefused { .. }) => return (steps, ChainEnd::Exhausted),
                 Some(Answer::Violation { .. }) => return (steps, ChainEnd::Broken),
                 Some(Answer::Hello {
                     version: v, suite, ..
@@ -383,11 +404,26 @@ pub async fn enumerate<O: Oracle>(
     let mut tasks = Vec::new();
     for (version, suites) in &candidates.suites {
         let min = candidates.min_partitions.get(version).copied().unwrap_or(1);
+        // Below TLS 1.2 a version is often disabled outright: the further partitions wait for the first one's
+        // first answer, and skip their hellos when the server refused the version itself.
+        let (tx, rx) = watch::channel(None::<bool>);
+        let gated = *version < TLS12;
+        let mut first = Some(tx);
         for part in partitions(suites, opts.max_suites_per_hello, min) {
             let (run, version) = (run.clone(), *version);
+            let reporter = first.take();
+            let mut gate = (gated && reporter.is_none()).then(|| rx.clone());
             tasks.push((
                 version,
-                tokio::spawn(async move { run.chain(version, part).await }),
+                tokio::spawn(async move {
+                    if let Some(rx) = gate.as_mut() {
+                        let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
+                        if matches!(worth, Ok(false)) {
+                            return (Vec::new(), ChainEnd::Exhausted);
+                        }
+                    }
+                    run.chain(version, part, reporter).await
+                }),
             ));
         }
     }
@@ -401,7 +437,11 @@ pub async fn enumerate<O: Oracle>(
     }
 
     let mut out = Enumeration::default();
-    for (version, results) in &chains {
+    // Highest version first: once a swap test proved that the server follows the client's order, a lower
+    // version whose picks all followed ours too is taken to share that setting (OpenSSL's and SChannel's
+    // preference is one switch for every version) and needs no test of its own.
+    let mut client_order_proved = false;
+    for (version, results) in chains.iter().rev() {
         let picked: Vec<u16> = results
             .iter()
             .flat_map(|(s, _)| s.iter().map(|x| x.picked))
@@ -418,6 +458,8 @@ pub async fn enumerate<O: Oracle>(
             None
         } else if !consistent {
             Some(true)
+        } else if client_order_proved {
+            Some(false)
         } else {
             // Every pick followed our order: swap the first two picks of a chain that has two.
             let pair = results
@@ -443,6 +485,7 @@ pub async fn enumerate<O: Oracle>(
                 }
             }
         };
+        client_order_proved |= enforced == Some(false);
         let order = if enforced == Some(true) && results.len() > 1 {
             merge_server_order(&run, *version, results).await
         } else {
@@ -451,6 +494,8 @@ pub async fn enumerate<O: Oracle>(
         out.server_order.insert(*version, enforced);
         out.suites.insert(*version, order);
     }
+
+    out.versions.sort_unstable();
 
     // Groups the chains did not reveal: TLS 1.3 asks with HelloRetryRequests; below it, ECDHE suites only.
     if let Some((version, suites)) = out.suites.iter().next_back().map(|(v, s)| (*v, s.clone())) {
@@ -523,6 +568,15 @@ async fn merge_server_order<O: Oracle>(
     out
 }
 
+/// The version an answer settled on; 0 when it refused the version outright.
+fn answer_version(a: &Option<Answer>) -> u16 {
+    match a {
+        Some(Answer::Hello { version, .. }) => *version,
+        Some(Answer::VersionRefused { .. }) => 0,
+        _ => u16::MAX,
+    }
+}
+
 /// Resets and timeouts may pass; a protocol error will not.
 fn retryable(e: &ScanError) -> bool {
     matches!(
@@ -559,6 +613,8 @@ mod tests {
         rogue_suite: Option<u16>,
         /// Fails this many hellos with a reset before answering.
         flaky: AtomicU32,
+        /// Answers a version it lacks with a protocol_version alert (else a plain refusal).
+        version_alert: bool,
     }
 
     impl Oracle for Arc<Sim> {
@@ -595,8 +651,11 @@ mod tests {
                 self.suites.keys().copied().filter(|v| *v <= max).max()
             };
             let Some(version) = version else {
-                return Ok(Answer::Refused {
-                    detail: "protocol_version".into(),
+                let detail = "protocol_version".to_string();
+                return Ok(if self.version_alert {
+                    Answer::VersionRefused { detail }
+                } else {
+                    Answer::Refused { detail }
                 });
             };
             let ours = &self.suites[&version];
@@ -672,9 +731,10 @@ mod tests {
         assert_eq!(e.server_order[&TLS12], Some(false));
         assert_eq!(e.groups, vec![29, 23, 24]);
         assert!(e.anomalies.is_empty(), "{:?}", e.anomalies);
-        // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2, 1 at TLS1.3), one order test per
-        // version, and the group chain's closing refusal.
-        assert_eq!(e.hellos, 9 + 7 + 2 + 1);
+        // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2, 1 at TLS1.3), one order test (at
+        // TLS1.2; TLS1.0's picks followed our order too), and the group chain's closing refusal.
+        assert_eq!(e.server_order[&TLS10], Some(false));
+        assert_eq!(e.hellos, 9 + 7 + 1 + 1);
     }
 
     #[test]
@@ -741,6 +801,27 @@ mod tests {
         let e = run(s, &candidates(300), opts);
         assert_eq!(e.suites[&TLS12].len(), 6);
         assert!(e.anomalies.is_empty());
+    }
+
+    #[test]
+    fn a_version_refused_outright_costs_one_hello_not_one_per_partition() {
+        let s = Sim {
+            suites: BTreeMap::from([(TLS12, vec![5])]),
+            groups: vec![29],
+            version_alert: true,
+            ..Sim::default()
+        };
+        let cands = Candidates {
+            suites: vec![(TLS10, (1..=300).collect()), (TLS12, (1..=300).collect())],
+            groups: vec![29],
+            ecdhe: BTreeSet::new(),
+            tls13_only_groups: BTreeSet::new(),
+            min_partitions: BTreeMap::new(),
+        };
+        let e = run(s, &cands, EnumOptions::default());
+        assert_eq!(e.versions, vec![(TLS10, false), (TLS12, true)]);
+        // TLS1.0: one hello (the other two partitions are skipped); TLS1.2: one pick and three refusals.
+        assert_eq!(e.hellos, 1 + 1 + 3);
     }
 
     #[test]

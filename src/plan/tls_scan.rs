@@ -155,11 +155,24 @@ async fn full(
     name: &str,
     opts: &ScanOptions,
 ) -> (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>) {
+    // The first ready connection (the SSL probe's, when SSL was accepted) carries a real rustls handshake, as
+    // a modern client would make it, while the enumeration's hellos use the rest.
+    let mut ready = ready.into_iter();
+    let modern = ready.next();
     for s in ready {
         oracle.add_ready(s);
     }
     let candidates = registry_candidates(opts.enumeration.max_conns);
-    let e: Enumeration = tls_enum::enumerate(oracle.clone(), &candidates, &opts.enumeration).await;
+    let rustls = async {
+        match modern {
+            Some(stream) => rustls_on(oracle, stream, name).await,
+            None => rustls_on_new(oracle, name).await,
+        }
+    };
+    let (e, modern): (Enumeration, _) = tokio::join!(
+        tls_enum::enumerate(oracle.clone(), &candidates, &opts.enumeration),
+        rustls
+    );
     let supported: Vec<u16> = e
         .versions
         .iter()
@@ -214,25 +227,25 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
     tls.dh_bits = e.dh_bits;
     tls.anomalies = e.anomalies.clone();
     tls.hellos = e.hellos;
-    let mut chain = e.chain.clone();
-    if let Some((v, s)) = e.chain_from {
-        tls.negotiated = Some(Negotiated {
-            version: version_label(v),
-            suite: suite_entry(v, s),
-            via: "raw".into(),
-            path: path_label(oracle),
-        });
-    } else {
-        match rustls_on_new(oracle, name).await {
-            Ok((n, c)) => {
-                tls.negotiated = Some(n);
-                chain = c;
-            }
-            Err(err) => tls
-                .anomalies
-                .push(format!("the certificate could not be read: {err}")),
+    // The certificate: from the rustls handshake, else from a hello that showed it in the clear.
+    let chain = match (modern, e.chain_from) {
+        (Ok((n, chain)), _) => {
+            tls.negotiated = Some(n);
+            chain
         }
-    }
+        (Err(err), from) => {
+            tls.modern_handshake_error = Some(err.to_string());
+            if let Some((v, s)) = from {
+                tls.negotiated = Some(Negotiated {
+                    version: version_label(v),
+                    suite: suite_entry(v, s),
+                    via: "raw".into(),
+                    path: path_label(oracle),
+                });
+            }
+            e.chain.clone()
+        }
+    };
     (Ok(tls), chain, supported)
 }
 

@@ -12,9 +12,9 @@ use super::{connect, io_error, timeout_error, ProbeContext};
 use crate::model::{ErrorKind, ScanError, Step};
 use crate::plan::tls_enum::{Answer, Offer, Oracle};
 use crate::wire::tls::{
-    check_against_offer, Certificate, CipherSuite, ClientHelloSpec, HandshakeDeframer,
-    HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello, ServerKeyExchange,
-    ServerMessage,
+    check_against_offer, AlertDescription, Certificate, CipherSuite, ClientHelloSpec,
+    HandshakeDeframer, HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello,
+    ServerKeyExchange, ServerMessage,
 };
 use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
 
@@ -194,9 +194,11 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                     if let Some(h) = hello {
                         return finish(spec, h, chain, group, dh_bits);
                     }
-                    return Ok(Answer::Refused {
-                        detail: format!("alert {}", alert.description),
-                    });
+                    let detail = format!("alert {}", alert.description);
+                    if alert.description == AlertDescription::PROTOCOL_VERSION {
+                        return Ok(Answer::VersionRefused { detail });
+                    }
+                    return Ok(Answer::Refused { detail });
                 }
                 ServerMessage::Handshake(m) => {
                     let bad = |e: crate::wire::DecodeError| {
