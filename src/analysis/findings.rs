@@ -888,7 +888,7 @@ fn legacy_versions(t: &TlsReport, supported: &[&str], out: &mut Vec<Finding>) {
         .map(|v| {
             let n = t.cipher_suites.iter().filter(|s| s.version == *v).count();
             if n > 0 {
-                format!("{v} ({n} suites)")
+                format!("{v} ({n} suite{})", if n == 1 { "" } else { "s" })
             } else {
                 v.to_string()
             }
@@ -905,8 +905,15 @@ BEAST.",
     out.push(
         finding(
             "tls-legacy-version",
-            if ssl { Severity::High } else { Severity::Medium },
-            format!("Legacy protocol versions are enabled: {}", legacy.join(", ")),
+            if ssl {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            format!(
+                "Legacy protocol versions are enabled: {}",
+                legacy.join(", ")
+            ),
             detail,
         )
         .fix(FIX_LEGACY_TLS),

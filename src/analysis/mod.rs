@@ -3,6 +3,7 @@
 pub mod certificate;
 pub mod clients;
 pub mod findings;
+pub mod policy;
 
 use crate::model::{Finding, TargetReport};
 

@@ -1,6 +1,7 @@
 //! Reports: the scan result formatted for people (table) and machines (JSON, JUnit). Formatting only.
 
 pub mod json;
+pub mod junit;
 pub mod table;
 
 use crate::model::{Report, Severity, Status};
