@@ -108,6 +108,13 @@ struct ScanArgs {
     /// No progress bar on standard error.
     #[arg(long)]
     no_progress: bool,
+    /// A policy file (TOML, see docs/policy.example.toml): each violated rule is a `policy-*` finding and fails
+    /// the run (exit 1) unless `--fail-on none`.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Also write a JUnit XML report: one test suite per target, one test case per rule.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -201,6 +208,22 @@ async fn scan(args: ScanArgs) -> i32 {
     opts.enumeration.max_conns = opts.max_conns;
     opts.enumeration.delay = Duration::from_millis(args.delay);
     opts.enumeration.retries = args.retries;
+    let policy = match &args.policy {
+        None => None,
+        Some(path) => {
+            let parsed = std::fs::read_to_string(path)
+                .map_err(|e| format!("reading {}: {e}", path.display()))
+                .and_then(|text| {
+                    rdptls::analysis::policy::parse(&text)
+                        .map_err(|e| format!("{}: {e}", path.display()))
+                });
+            match parsed {
+                Ok(p) => Some(std::sync::Arc::new(p)),
+                Err(e) => return usage(e),
+            }
+        }
+    };
+    opts.analysis.policy = policy.clone();
     if !args.no_clients {
         let profiles = match &args.clients {
             Some(path) => std::fs::read_to_string(path)
@@ -211,6 +234,12 @@ async fn scan(args: ScanArgs) -> i32 {
         match profiles {
             Ok(p) => opts.clients = Some(std::sync::Arc::new(p)),
             Err(e) => return usage(e),
+        }
+    }
+    if let (Some(policy), Some(profiles)) = (&policy, &opts.clients) {
+        let ids: Vec<&str> = profiles.iter().map(|p| p.entry.id.as_str()).collect();
+        if let Err(e) = policy.validate_clients(&ids) {
+            return usage(e);
         }
     }
 
@@ -247,6 +276,13 @@ async fn scan(args: ScanArgs) -> i32 {
     }
     if args.json {
         out(&report::json::render(&report));
+    }
+    if let Some(path) = &args.junit {
+        let xml = report::junit::render(&report, policy.as_deref(), fail_on);
+        if let Err(e) = std::fs::write(path, xml) {
+            eprintln!("rdptls: writing {}: {e}", path.display());
+            return exit::USAGE;
+        }
     }
     report::exit_code(&report, fail_on)
 }

@@ -961,6 +961,7 @@ fn opts(warn_days: i64) -> AnalysisOptions {
     AnalysisOptions {
         warn_days,
         now: Some(1_750_000_000),
+        policy: None,
     }
 }
 

@@ -156,25 +156,6 @@ impl Expected {
     }
 }
 
-/// Known rdptls bug: `check_against_offer` (src/wire/tls/messages.rs) wants the
-/// selected version to be in `spec.versions`, but below TLS 1.3 a ClientHello offers every version up to its
-/// legacy_version, so a TLS 1.0-only server answering a TLS 1.2 hello with a TLS 1.0 ServerHello (a plain
-/// downgrade) is reported as "the server selected TLS1.0, which was not offered (offered [TLS1.2])". The plan
-/// still concludes correctly (nothing picked at TLS 1.2), so such anomalies are tolerated here, and only these.
-/// Remove this filter once check_against_offer accepts `selected <= max(offered)` without supported_versions.
-fn is_known_downgrade_anomaly(a: &str) -> bool {
-    let Some(rest) = a.strip_prefix("the server selected ") else {
-        return false;
-    };
-    let Some((selected, offered)) = rest.split_once(", which was not offered (offered [") else {
-        return false;
-    };
-    let Some(offered) = offered.strip_suffix("])") else {
-        return false;
-    };
-    !offered.contains(',') && offered != "TLS1.3" && selected < offered
-}
-
 fn scan_options(direct: bool) -> ScanOptions {
     ScanOptions {
         direct,
@@ -246,17 +227,11 @@ fn check(what: &str, r: &TargetReport, expected: &Expected, max_connections: u64
         got.keys().collect::<Vec<_>>()
     );
 
-    let (known, unexpected): (Vec<&String>, Vec<&String>) = tls
-        .anomalies
-        .iter()
-        .partition(|a| is_known_downgrade_anomaly(a));
-    assert!(unexpected.is_empty(), "{what}: anomalies {unexpected:?}");
-    if !known.is_empty() {
-        eprintln!(
-            "{what}: {} downgrade answers reported as anomalies (known rdptls bug): {known:?}",
-            known.len()
-        );
-    }
+    assert!(
+        tls.anomalies.is_empty(),
+        "{what}: anomalies {:?}",
+        tls.anomalies
+    );
 
     let connections = r.stats.connections;
     eprintln!(

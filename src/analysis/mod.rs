@@ -14,6 +14,8 @@ pub struct AnalysisOptions {
     pub warn_days: i64,
     /// The time verdicts are made at (Unix seconds); `None` means now.
     pub now: Option<i64>,
+    /// `--policy`: each violated rule becomes a `policy-*` finding.
+    pub policy: Option<std::sync::Arc<policy::Policy>>,
 }
 
 impl Default for AnalysisOptions {
@@ -21,6 +23,7 @@ impl Default for AnalysisOptions {
         Self {
             warn_days: 30,
             now: None,
+            policy: None,
         }
     }
 }
@@ -60,4 +63,7 @@ pub fn complete(
     findings.append(&mut report.findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     report.findings = findings;
+    if let Some(p) = &opts.policy {
+        policy::apply(p, report);
+    }
 }

@@ -18,7 +18,9 @@ pub mod exit {
     pub const UNSCANNED: i32 = 3;
 }
 
-/// The process exit code for `report`: the highest that applies. `fail_on: None` never fails on findings.
+/// The process exit code for `report`: the highest that applies. `fail_on: None` never fails on findings;
+/// otherwise a finding at or above `fail_on` fails, and so does any violated policy rule (`policy-*`): a policy
+/// lists what must not happen.
 pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> i32 {
     let unscanned = report.targets.iter().any(|t| t.status != Status::Ok);
     if unscanned {
@@ -29,7 +31,7 @@ pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> i32 {
             .targets
             .iter()
             .flat_map(|t| &t.findings)
-            .any(|f| f.severity >= level)
+            .any(|f| f.severity >= level || f.id.starts_with("policy-"))
     });
     if failing {
         exit::FINDINGS

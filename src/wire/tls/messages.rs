@@ -324,9 +324,16 @@ pub fn check_against_offer(
     hello: &ServerHello,
 ) -> Result<(), OfferViolation> {
     let version = hello.selected_version();
-    if !spec.versions.contains(&version)
-        || (hello.supported_version.is_some() && !spec.offers_tls13())
-    {
+    // With supported_versions the client lists exactly what it takes; without it, a hello offers every version
+    // up to its legacy_version (RFC 5246 E.1), so a lower one is a normal downgrade, not a violation.
+    let offered = if spec.offers_tls13() {
+        spec.versions.contains(&version)
+    } else {
+        hello.supported_version.is_none()
+            && version >= ProtocolVersion::SSL3_0
+            && spec.max_version().is_some_and(|max| version <= max)
+    };
+    if !offered {
         return Err(OfferViolation::VersionNotOffered {
             selected: version,
             offered: spec.versions.clone(),
