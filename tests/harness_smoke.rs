@@ -9,11 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rdptls::fixtures::FixtureCert;
+use rdptls::probe::tls::RecordingVerifier;
 use rdptls::wire::x224::{tpkt_packet_len, ConnectionRequest, Protocols};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, ProtocolVersion, SignatureScheme};
+use rustls::pki_types::ServerName;
+use rustls::ProtocolVersion;
 use support::{require_server, FreerdpShadow, OpenSslServer, XfreerdpClient, Xrdp, XrdpConfig};
 
 const XRDP_SSL_SELECTED: &str = "030000130ed000001234000201080001000000";
@@ -54,54 +53,6 @@ fn reply_to(port: u16, requested: u32) -> String {
     hex(&negotiate(&mut connect(port), requested))
 }
 
-#[derive(Debug)]
-struct AcceptAnything(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnything {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
 /// A blocking rustls handshake over `stream`; the negotiated version and the leaf certificate's common name.
 fn tls_handshake(stream: &mut TcpStream) -> (ProtocolVersion, String) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -109,7 +60,7 @@ fn tls_handshake(stream: &mut TcpStream) -> (ProtocolVersion, String) {
         .with_safe_default_protocol_versions()
         .unwrap()
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AcceptAnything(provider)))
+        .with_custom_certificate_verifier(RecordingVerifier::new(provider))
         .with_no_client_auth();
     let name = ServerName::try_from("rdptls-demo").unwrap();
     let mut conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();

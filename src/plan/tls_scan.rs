@@ -294,18 +294,8 @@ async fn quick(
         Err(e) => return (Err(e), Vec::new(), Vec::new()),
         Ok(s) => match rustls_on(oracle, s, name).await {
             Ok((n, chain)) => {
-                let version =
-                    tls_enum::codes::TLS12.max(clients::version_code(&n.version).unwrap_or(0));
-                let tls = TlsReport {
-                    versions: vec![VersionSupport {
-                        version: n.version.clone(),
-                        supported: true,
-                    }],
-                    cipher_suites: vec![n.suite.clone()],
-                    negotiated: Some(n),
-                    ..TlsReport::default()
-                };
-                return (Ok(tls), chain, vec![version]);
+                let version = clients::version_code(&n.version).unwrap_or_default();
+                return (Ok(one_handshake(n)), chain, vec![version]);
             }
             Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
             Err(e) => return (Err(e), Vec::new(), Vec::new()),
@@ -336,20 +326,24 @@ async fn quick(
                     via: "raw".into(),
                     path: path_label(oracle),
                 };
-                let tls = TlsReport {
-                    versions: vec![VersionSupport {
-                        version: n.version.clone(),
-                        supported: true,
-                    }],
-                    cipher_suites: vec![n.suite.clone()],
-                    negotiated: Some(n),
-                    ..TlsReport::default()
-                };
-                return (Ok(tls), chain, vec![v]);
+                return (Ok(one_handshake(n)), chain, vec![v]);
             }
         }
     }
     (Err(rustls_error), Vec::new(), Vec::new())
+}
+
+/// What one handshake shows: its version is supported, its suite accepted (quick mode knows no more).
+fn one_handshake(n: Negotiated) -> TlsReport {
+    TlsReport {
+        versions: vec![VersionSupport {
+            version: n.version.clone(),
+            supported: true,
+        }],
+        cipher_suites: vec![n.suite.clone()],
+        negotiated: Some(n),
+        ..TlsReport::default()
+    }
 }
 
 /// One hello per distinct client offer, replayed against the server; the verdicts are pure analysis.

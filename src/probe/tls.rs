@@ -33,11 +33,26 @@ pub enum RustlsVersions {
     Tls13Only,
 }
 
-/// Accepts any chain and keeps it; signatures over the handshake are still checked.
+/// Accepts any chain and keeps it; signatures over the handshake are still checked. A scanner wants the
+/// certificate whatever it is; the fixture servers' tests use it as a client that trusts anything.
 #[derive(Debug)]
-struct RecordingVerifier {
+pub struct RecordingVerifier {
     provider: Arc<CryptoProvider>,
     chain: Mutex<Option<Vec<Vec<u8>>>>,
+}
+
+impl RecordingVerifier {
+    pub fn new(provider: Arc<CryptoProvider>) -> Arc<Self> {
+        Arc::new(Self {
+            provider,
+            chain: Mutex::new(None),
+        })
+    }
+
+    /// The chain the server presented (DER, leaf first), once the handshake got that far.
+    pub fn take_chain(&self) -> Option<Vec<Vec<u8>>> {
+        self.chain.lock().ok().and_then(|mut c| c.take())
+    }
 }
 
 impl ServerCertVerifier for RecordingVerifier {
@@ -109,10 +124,7 @@ pub async fn handshake(
     versions: RustlsVersions,
 ) -> Result<TlsSession, ScanError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = Arc::new(RecordingVerifier {
-        provider: provider.clone(),
-        chain: Mutex::new(None),
-    });
+    let verifier = RecordingVerifier::new(provider.clone());
     let protocol_versions: &[&'static SupportedProtocolVersion] = match versions {
         RustlsVersions::Both => &[&rustls::version::TLS13, &rustls::version::TLS12],
         RustlsVersions::Tls12Only => &[&rustls::version::TLS12],
@@ -140,12 +152,7 @@ pub async fn handshake(
         .negotiated_cipher_suite()
         .map(|s| u16::from(s.suite()))
         .unwrap_or_default();
-    let chain = verifier
-        .chain
-        .lock()
-        .ok()
-        .and_then(|mut c| c.take())
-        .unwrap_or_default();
+    let chain = verifier.take_chain().unwrap_or_default();
     Ok(TlsSession {
         version,
         suite,
