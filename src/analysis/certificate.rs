@@ -168,6 +168,9 @@ pub fn signature_verifies(
         ("1.2.840.10045.4.3.2", true, Some("1.3.132.0.34")) => &sig::ECDSA_P384_SHA256_ASN1,
         ("1.2.840.10045.4.3.3", true, Some("1.3.132.0.34")) => &sig::ECDSA_P384_SHA384_ASN1,
         ("1.3.101.112", false, _) => &sig::ED25519,
+        // An ECDSA signature and a non-EC key, or the reverse: that key did not make this signature.
+        (o, false, _) if o.starts_with("1.2.840.10045.4.") => return Some(false),
+        (o, true, _) if o.starts_with("1.2.840.113549.1.1.") => return Some(false),
         _ => return None,
     };
     let key = sig::UnparsedPublicKey::new(alg, spki.subject_public_key.data.as_ref());
@@ -330,5 +333,88 @@ mod tests {
     fn no_certificate_is_an_error() {
         assert!(analyze(&[], None, 0).is_err());
         assert!(analyze(&[vec![0x30, 0x03, 1, 2, 3]], None, 0).is_err());
+    }
+
+    use crate::fixtures::FixtureCert;
+
+    fn now() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    }
+
+    fn report(cert: FixtureCert, name: Option<&str>) -> CertificateReport {
+        let bundle = cert.bundle().expect("fixture");
+        let chain: Vec<Vec<u8>> = bundle
+            .chain_der
+            .iter()
+            .map(|c| c.as_ref().to_vec())
+            .collect();
+        analyze(&chain, name, now()).expect("parses")
+    }
+
+    /// Each fixture's verdict, decided from the DER alone.
+    #[test]
+    fn fixture_certificates_get_the_right_verdict() {
+        let c = report(FixtureCert::Expired, Some("WIN-RDPTLS01"));
+        assert!(c.expired && !c.not_yet_valid && c.self_signed);
+        assert!((-41..=-39).contains(&c.days_left), "{}", c.days_left);
+        assert_eq!((c.key.kind.as_str(), c.key.bits), ("RSA", 2048));
+        assert_eq!(c.eku, ["serverAuth"]);
+        assert_eq!(c.name_matches, Some(true), "no SAN: the CN counts");
+
+        let c = report(FixtureCert::Expiring, Some("rdptls-demo"));
+        assert!(!c.expired && (9..=10).contains(&c.days_left));
+
+        let c = report(FixtureCert::NotYetValid, None);
+        assert!(c.not_yet_valid && !c.expired);
+        assert_eq!(c.name_matches, None);
+
+        let c = report(FixtureCert::WrongName, Some("rdptls-demo"));
+        assert_eq!(c.name_matches, Some(false));
+
+        let c = report(FixtureCert::Valid, Some("127.0.0.1"));
+        assert_eq!(c.name_matches, Some(true), "SAN IP");
+        assert!(c.names.contains(&"127.0.0.1".to_string()));
+        assert_eq!(c.signature_algorithm, "sha256WithRSAEncryption");
+    }
+
+    /// Self-signed is decided by the signature: a CA-issued leaf is not, the CA is, and a 1024-bit RSA or a
+    /// SHA-1 signature still verifies.
+    #[test]
+    fn self_signed_is_decided_by_verifying_the_signature() {
+        let chain = report(FixtureCert::CaChain, Some("rdptls-demo"));
+        assert!(!chain.self_signed);
+        assert_eq!(chain.chain_length, 2);
+        let bundle = FixtureCert::CaChain.bundle().unwrap();
+        let (_, leaf) = X509Certificate::from_der(bundle.chain_der[0].as_ref()).unwrap();
+        let (_, ca) = X509Certificate::from_der(bundle.chain_der[1].as_ref()).unwrap();
+        assert_eq!(signature_verifies(&leaf, &ca), Some(true));
+        assert_eq!(signature_verifies(&ca, &ca), Some(true));
+        assert_eq!(signature_verifies(&leaf, &leaf), Some(false));
+
+        let weak = report(FixtureCert::Rsa1024, None);
+        assert_eq!((weak.key.bits, weak.self_signed), (1024, true));
+        let sha1 = report(FixtureCert::Sha1, None);
+        assert_eq!(sha1.signature_algorithm, "sha1WithRSAEncryption");
+        assert!(sha1.self_signed);
+        assert!(is_weak_signature(&sha1.signature_algorithm));
+    }
+
+    #[test]
+    fn thumbprints_are_upper_case_hex_of_the_der() {
+        let bundle = FixtureCert::Valid.bundle().unwrap();
+        let der = bundle.chain_der[0].as_ref().to_vec();
+        let c = analyze(&[der.clone()], None, now()).unwrap();
+        let want =
+            hex_upper(ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &der).as_ref());
+        assert_eq!(c.sha1_thumbprint, want);
+        assert_eq!(c.sha1_thumbprint.len(), 40);
+        assert!(c
+            .sha1_thumbprint
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase()));
+        assert_eq!(c.sha256_fingerprint.len(), 64);
     }
 }
