@@ -406,7 +406,7 @@ mod tests {
     fn thumbprints_are_upper_case_hex_of_the_der() {
         let bundle = FixtureCert::Valid.bundle().unwrap();
         let der = bundle.chain_der[0].as_ref().to_vec();
-        let c = analyze(&[der.clone()], None, now()).unwrap();
+        let c = analyze(std::slice::from_ref(&der), None, now()).unwrap();
         let want =
             hex_upper(ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &der).as_ref());
         assert_eq!(c.sha1_thumbprint, want);
