@@ -372,10 +372,18 @@ async fn replay_clients(
         }
     }
     if tls_path {
+        // One connection per distinct hello, at most --max-conns at once.
+        let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_conns.max(1)));
         let mut tasks = Vec::new();
         for (key, offer) in distinct {
-            let oracle = oracle.clone();
-            tasks.push((key, tokio::spawn(async move { oracle.ask(offer).await })));
+            let (oracle, slots) = (oracle.clone(), slots.clone());
+            tasks.push((
+                key,
+                tokio::spawn(async move {
+                    let _slot = slots.acquire_owned().await;
+                    oracle.ask(offer).await
+                }),
+            ));
         }
         for (key, task) in tasks {
             let answer = match task.await {
