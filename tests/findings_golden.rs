@@ -517,7 +517,7 @@ const CASES: &[Case] = &[
             r
         },
         warn_days: 30,
-        expect: &[("cert-expiring", Medium)],
+        expect: &[("cert-expiring", High)],
         contains: &[],
     },
     Case {
@@ -528,7 +528,7 @@ const CASES: &[Case] = &[
             r
         },
         warn_days: 60,
-        expect: &[("cert-expiring", Medium)],
+        expect: &[("cert-expiring", High)],
         contains: &[("cert-expiring", "Warning threshold: 60 days")],
     },
     Case {

@@ -595,16 +595,11 @@ re-issue it; for a self-signed RDP certificate delete it as in cert-renewal-fail
             ),
         );
     } else if c.days_left < opts.warn_days {
-        // Two weeks or less: high; otherwise medium (still inside the warning window).
-        let severity = if c.days_left <= 14 {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
+        // Inside the warning window (--warn-days, 30 by default) is high: the contract of the JSON report.
         out.push(
             finding(
                 "cert-expiring",
-                severity,
+                Severity::High,
                 format!("The certificate expires in {} days", c.days_left),
                 format!(
                     "{evidence} Warning threshold: {} days. Clients show nothing until it expires; Windows logs \
