@@ -266,6 +266,16 @@ fn finish(
     group: Option<u16>,
     dh_bits: Option<u32>,
 ) -> Result<Answer, ScanError> {
+    // A TLS 1.3-only hello answered without supported_versions (Windows Server 2019 answers so): the server
+    // does not speak TLS 1.3, whatever legacy version its ServerHello names.
+    if spec.versions == [ProtocolVersion::TLS1_3] && hello.supported_version.is_none() {
+        return Ok(Answer::VersionRefused {
+            detail: format!(
+                "a TLS 1.3 hello was answered with a {} ServerHello without supported_versions",
+                hello.legacy_version
+            ),
+        });
+    }
     if let Err(v) = check_against_offer(spec, &hello) {
         return Ok(Answer::Violation {
             detail: v.to_string(),
@@ -278,4 +288,93 @@ fn finish(
         dh_bits,
         chain,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server_hello(
+        legacy: ProtocolVersion,
+        supported: Option<ProtocolVersion>,
+        suite: u16,
+    ) -> ServerHello {
+        ServerHello {
+            legacy_version: legacy,
+            random: [7; 32],
+            session_id: Vec::new(),
+            cipher_suite: CipherSuite(suite),
+            compression: 0,
+            extensions: Vec::new(),
+            supported_version: supported,
+            key_share_group: None,
+            renegotiation_info: None,
+        }
+    }
+
+    fn spec(version: ProtocolVersion, suites: &[u16]) -> ClientHelloSpec {
+        ClientHelloSpec::new(version, suites.iter().map(|s| CipherSuite(*s)).collect())
+    }
+
+    #[test]
+    fn tls12_answer_to_a_tls13_only_hello_means_no_tls13() {
+        let s = spec(ProtocolVersion::TLS1_3, &[0x1301]);
+        let a = finish(
+            &s,
+            server_hello(ProtocolVersion::TLS1_2, None, 0xC02F),
+            vec![],
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(matches!(a, Answer::VersionRefused { .. }), "{a:?}");
+        let ok = server_hello(
+            ProtocolVersion::TLS1_2,
+            Some(ProtocolVersion::TLS1_3),
+            0x1301,
+        );
+        let a = finish(&s, ok, vec![], Some(29), None).unwrap();
+        assert_eq!(
+            a,
+            Answer::Hello {
+                version: 0x0304,
+                suite: 0x1301,
+                group: Some(29),
+                dh_bits: None,
+                chain: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn picks_that_were_not_offered_are_violations_and_downgrades_are_not() {
+        let s = spec(ProtocolVersion::TLS1_2, &[0x002F]);
+        let a = finish(
+            &s,
+            server_hello(ProtocolVersion::TLS1_2, None, 0x0035),
+            vec![],
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(matches!(a, Answer::Violation { .. }), "{a:?}");
+        let a = finish(
+            &s,
+            server_hello(ProtocolVersion::TLS1_0, None, 0x002F),
+            vec![],
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                a,
+                Answer::Hello {
+                    version: 0x0301,
+                    ..
+                }
+            ),
+            "{a:?}"
+        );
+    }
 }
