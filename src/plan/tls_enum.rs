@@ -269,9 +269,14 @@ impl<O: Oracle> Run<O> {
         version: u16,
         partition: Vec<u16>,
         first: Option<watch::Sender<Option<bool>>>,
+        seed: Option<Step>,
     ) -> (Vec<Step>, ChainEnd) {
         let mut remaining = partition;
         let mut steps = Vec::new();
+        if let Some(step) = seed {
+            remaining.retain(|s| *s != step.picked);
+            steps.push(step);
+        }
         let tell = |worth: bool| {
             if let Some(tx) = &first {
                 tx.send_if_modified(|v| {
@@ -318,6 +323,59 @@ impl<O: Oracle> Run<O> {
             }
         }
         (steps, ChainEnd::Exhausted)
+    }
+
+    /// TLS 1.2's first chain and the TLS 1.3 chain, started by one hello that offers both versions: a server
+    /// without TLS 1.3 answers it at TLS 1.2, which is that chain's first step and TLS 1.3's refusal in one
+    /// connection; a TLS 1.3 server answers at TLS 1.3, which is the TLS 1.3 chain's first step.
+    async fn tls12_and_tls13(
+        &self,
+        part: Vec<u16>,
+        tls13: Vec<u16>,
+    ) -> ((Vec<Step>, ChainEnd), Option<(Vec<Step>, ChainEnd)>) {
+        let offer = Offer {
+            versions: vec![TLS13, TLS12],
+            suites: tls13.iter().chain(&part).copied().collect(),
+            groups: self.groups_for_offer(),
+            x25519_share: true,
+        };
+        let (seed12, seed13, tls13_refused) = match self.ask(offer).await {
+            Some(Answer::Hello {
+                version: TLS13,
+                suite,
+                ..
+            }) if tls13.contains(&suite) => (
+                None,
+                Some(Step {
+                    offered: tls13.clone(),
+                    picked: suite,
+                }),
+                false,
+            ),
+            Some(Answer::Hello {
+                version: TLS12,
+                suite,
+                ..
+            }) if part.contains(&suite) => (
+                Some(Step {
+                    offered: part.clone(),
+                    picked: suite,
+                }),
+                None,
+                true,
+            ),
+            // Anything else (a refusal, an older version): each chain starts on its own.
+            _ => (None, None, false),
+        };
+        let tls13_chain = async {
+            if tls13_refused {
+                (Vec::new(), ChainEnd::Exhausted)
+            } else {
+                self.chain(TLS13, tls13, None, seed13).await
+            }
+        };
+        let (a, b) = tokio::join!(self.chain(TLS12, part, None, seed12), tls13_chain);
+        (a, Some(b))
     }
 
     /// Which of `suites` the server prefers, offering them in the given order. `None` if it answered otherwise.
@@ -401,6 +459,11 @@ pub async fn enumerate<O: Oracle>(
     });
 
     // Every chain of every version at once; the semaphore bounds the connections in flight.
+    let tls13: Option<Vec<u16>> = candidates
+        .suites
+        .iter()
+        .find(|(v, _)| *v == TLS13)
+        .map(|(_, s)| s.clone());
     let mut tasks = Vec::new();
     for (version, suites) in &candidates.suites {
         let min = candidates.min_partitions.get(version).copied().unwrap_or(1);
@@ -409,31 +472,48 @@ pub async fn enumerate<O: Oracle>(
         let (tx, rx) = watch::channel(None::<bool>);
         let gated = *version < TLS12;
         let mut first = Some(tx);
-        for part in partitions(suites, opts.max_suites_per_hello, min) {
+        for (i, part) in partitions(suites, opts.max_suites_per_hello, min)
+            .into_iter()
+            .enumerate()
+        {
             let (run, version) = (run.clone(), *version);
+            if version == TLS13
+                && tls13.is_some()
+                && candidates.suites.iter().any(|(v, _)| *v == TLS12)
+            {
+                continue; // run together with TLS 1.2's first chain, below
+            }
+            if version == TLS12 && i == 0 {
+                if let Some(t13) = tls13.clone() {
+                    let task = tokio::spawn(async move { run.tls12_and_tls13(part, t13).await });
+                    tasks.push((TLS12, TLS13, task));
+                    continue;
+                }
+            }
             let reporter = first.take();
             let mut gate = (gated && reporter.is_none()).then(|| rx.clone());
-            tasks.push((
-                version,
-                tokio::spawn(async move {
-                    if let Some(rx) = gate.as_mut() {
-                        let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
-                        if matches!(worth, Ok(false)) {
-                            return (Vec::new(), ChainEnd::Exhausted);
-                        }
+            let task = tokio::spawn(async move {
+                if let Some(rx) = gate.as_mut() {
+                    let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
+                    if matches!(worth, Ok(false)) {
+                        return ((Vec::new(), ChainEnd::Exhausted), None);
                     }
-                    run.chain(version, part, reporter).await
-                }),
-            ));
+                }
+                (run.chain(version, part, reporter, None).await, None)
+            });
+            tasks.push((version, TLS13, task));
         }
     }
     let mut chains: BTreeMap<u16, Vec<(Vec<Step>, ChainEnd)>> = BTreeMap::new();
-    for (version, task) in tasks {
-        let result = task.await.unwrap_or_else(|e| {
+    for (version, second_version, task) in tasks {
+        let (result, second) = task.await.unwrap_or_else(|e| {
             run.lock().anomalies.push(format!("a chain failed: {e}"));
-            (Vec::new(), ChainEnd::Broken)
+            ((Vec::new(), ChainEnd::Broken), None)
         });
         chains.entry(version).or_default().push(result);
+        if let Some(second) = second {
+            chains.entry(second_version).or_default().push(second);
+        }
     }
 
     let mut out = Enumeration::default();
@@ -731,10 +811,11 @@ mod tests {
         assert_eq!(e.server_order[&TLS12], Some(false));
         assert_eq!(e.groups, vec![29, 23, 24]);
         assert!(e.anomalies.is_empty(), "{:?}", e.anomalies);
-        // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2, 1 at TLS1.3), one order test (at
-        // TLS1.2; TLS1.0's picks followed our order too), and the group chain's closing refusal.
+        // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2; TLS1.3's refusal came with TLS1.2's
+        // first pick, in one hello offering both), one order test (at TLS1.2; TLS1.0's picks followed our order
+        // too), and the group chain's closing refusal.
         assert_eq!(e.server_order[&TLS10], Some(false));
-        assert_eq!(e.hellos, 9 + 7 + 1 + 1);
+        assert_eq!(e.hellos, 9 + 6 + 1 + 1);
     }
 
     #[test]
@@ -822,6 +903,20 @@ mod tests {
         assert_eq!(e.versions, vec![(TLS10, false), (TLS12, true)]);
         // TLS1.0: one hello (the other two partitions are skipped); TLS1.2: one pick and three refusals.
         assert_eq!(e.hellos, 1 + 1 + 3);
+    }
+
+    #[test]
+    fn a_tls13_server_answers_the_combined_hello_at_tls13_and_both_versions_stay_exact() {
+        let mut s = sim(true);
+        s.suites.insert(TLS13, vec![0x1302, 0x1301]);
+        let e = run(s, &candidates(300), EnumOptions::default());
+        assert_eq!(
+            e.versions,
+            vec![(TLS10, true), (TLS12, true), (TLS13, true)]
+        );
+        assert_eq!(e.suites[&TLS13], vec![0x1302, 0x1301]);
+        assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
+        assert_eq!(e.server_order[&TLS13], Some(true));
     }
 
     #[test]

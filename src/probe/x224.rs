@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{connect, io_error, timeout_error, ProbeContext};
+use super::{connect, io_error, timeout_error, ProbeContext, OPENING_HOLD};
 use crate::model::{ErrorKind, ScanError, Step};
 use crate::wire::x224::{
     tpkt_packet_len, ConnectionRequest, Protocols, X224Reply, TPKT_HEADER_LEN,
@@ -23,7 +23,16 @@ pub async fn negotiate(
     addr: SocketAddr,
     protocols: Protocols,
 ) -> Result<Negotiated, ScanError> {
-    let _opening = ctx.opening.acquire().await.ok();
+    // The opening slot is held until the server answers, or OPENING_HOLD at most: on a fast path the answer
+    // proves the server accepted the connection; on a slow one the slot only paces the SYNs.
+    let (answered, answer_rx) = tokio::sync::oneshot::channel::<()>();
+    if let Ok(slot) = ctx.opening.clone().acquire_owned().await {
+        tokio::spawn(async move {
+            let _slot = slot;
+            let _ = tokio::time::timeout(OPENING_HOLD, answer_rx).await;
+        });
+    }
+    let _answered = answered; // dropped on every return: releases the slot
     let mut stream = connect(ctx, addr).await?;
     let request = ConnectionRequest::new(protocols, ctx.cookie.as_deref()).encode();
     let exchange = async {
