@@ -252,7 +252,8 @@ fn rdptls_run(
     let tls = report.tls.as_ref().ok_or("no TLS section in the report")?;
     let mut set = SuiteSet::new();
     for s in &tls.cipher_suites {
-        let version = version_code(&s.version).ok_or(format!("version {}", s.version))?;
+        let version = rdptls::analysis::clients::version_code(&s.version)
+            .ok_or(format!("version {}", s.version))?;
         let id = u16::from_str_radix(s.id.trim_start_matches("0x"), 16)
             .map_err(|_| format!("suite id {}", s.id))?;
         set.insert((version, id));
@@ -329,17 +330,6 @@ fn parse_sslscan(text: &str) -> (SuiteSet, Vec<String>) {
         }
     }
     (set, unknown)
-}
-
-fn version_code(label: &str) -> Option<u16> {
-    Some(match label {
-        "SSL3.0" => 0x0300,
-        "TLS1.0" => 0x0301,
-        "TLS1.1" => 0x0302,
-        "TLS1.2" => 0x0303,
-        "TLS1.3" => 0x0304,
-        _ => return None,
-    })
 }
 
 /// `RDPTLS_BENCH_MAX_CONNS`: rdptls's `--max-conns` (default: the CLI's default).

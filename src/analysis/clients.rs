@@ -114,14 +114,7 @@ pub fn load(
 }
 
 pub fn version_code(label: &str) -> Option<u16> {
-    Some(match label {
-        "SSL3.0" => 0x0300,
-        "TLS1.0" => 0x0301,
-        "TLS1.1" => 0x0302,
-        "TLS1.2" => 0x0303,
-        "TLS1.3" => 0x0304,
-        _ => return None,
-    })
+    crate::wire::tls::ProtocolVersion::from_label(label).map(|v| v.0)
 }
 
 /// Everything the verdict needs besides the handshake answer.

@@ -339,21 +339,7 @@ fn negotiation(report: &TargetReport, out: &mut Vec<Finding>) {
         let only = !neg.protocols.iter().any(|p| {
             p.result == ProtocolResult::Accepted && p.protocol != "rdp" && p.protocol != "rdsaad"
         });
-        let detail = if neg.legacy_server {
-            "The server answered with a legacy Connection Confirm: it speaks standard RDP security only."
-                .to_string()
-        } else {
-            let who: Vec<String> = neg
-                .protocols
-                .iter()
-                .filter(|p| p.selected.as_deref() == Some("rdp"))
-                .map(|p| format!("{} request -> rdp", p.protocol))
-                .collect();
-            format!(
-                "The server selected standard RDP security: {}.",
-                who.join(", ")
-            )
-        };
+        let detail = standard_rdp_evidence(neg);
         out.push(
             finding(
                 "standard-rdp-security",
@@ -735,17 +721,27 @@ certificate (event 1051).",
     }
 }
 
-/// Rank of a version label, oldest first; `None` for labels this module does not know.
-pub(crate) fn version_rank(label: &str) -> Option<u8> {
-    Some(match label {
-        "SSL2.0" => 0,
-        "SSL3.0" => 1,
-        "TLS1.0" => 2,
-        "TLS1.1" => 3,
-        "TLS1.2" => 4,
-        "TLS1.3" => 5,
-        _ => return None,
-    })
+/// Which requests the server answered with standard RDP security, as evidence.
+pub(crate) fn standard_rdp_evidence(neg: &crate::model::Negotiation) -> String {
+    let who: Vec<String> = neg
+        .protocols
+        .iter()
+        .filter(|p| p.selected.as_deref() == Some("rdp"))
+        .map(|p| format!("{} request -> rdp", p.protocol))
+        .collect();
+    if neg.legacy_server || who.is_empty() {
+        "The server answered with a legacy Connection Confirm: it speaks standard RDP security only.".into()
+    } else {
+        format!(
+            "The server selected standard RDP security: {}.",
+            who.join(", ")
+        )
+    }
+}
+
+/// Rank of a version label, oldest first (its wire code); `None` for labels this module does not know.
+pub(crate) fn version_rank(label: &str) -> Option<u16> {
+    crate::wire::tls::ProtocolVersion::from_label(label).map(|v| v.0)
 }
 
 /// The registry entry for a listed suite: by its code, else by its IANA name.
@@ -872,7 +868,7 @@ fn legacy_versions(t: &TlsReport, supported: &[&str], out: &mut Vec<Finding>) {
     let legacy: Vec<&str> = supported
         .iter()
         .copied()
-        .filter(|v| version_rank(v).is_some_and(|r| r < 4))
+        .filter(|v| version_rank(v).is_some_and(|r| r < 0x0303))
         .collect();
     if legacy.is_empty() {
         return;

@@ -314,7 +314,7 @@ fn canonical_version(text: &str) -> Option<String> {
     if let Some(rest) = s.strip_prefix("TLSV").or_else(|| s.strip_prefix("SSLV")) {
         s = format!("{}{rest}", &s[..3]);
     }
-    version_rank(&s).filter(|r| *r >= 1).map(|_| s)
+    version_rank(&s).map(|_| s)
 }
 
 /// The outcome of one rule for one target.
@@ -651,26 +651,13 @@ weak-cipher, weak-dh, cert-weak-key, client-incompatible) gives the fix.",
             if !neg.standard_rdp_security {
                 return Check::Passed;
             }
-            let who: Vec<String> = neg
-                .protocols
-                .iter()
-                .filter(|p| p.selected.as_deref() == Some("rdp"))
-                .map(|p| format!("{} request -> rdp", p.protocol))
-                .collect();
+
             violated(
                 policy,
                 rule,
                 "Policy forbid_standard_rdp_security: the server accepts standard RDP security"
                     .to_string(),
-                if neg.legacy_server || who.is_empty() {
-                    "The server speaks standard RDP security (legacy Connection Confirm or rdp selected)."
-                        .to_string()
-                } else {
-                    format!(
-                        "The server selected standard RDP security: {}.",
-                        who.join(", ")
-                    )
-                },
+                super::findings::standard_rdp_evidence(neg),
                 FIX_SECURITY_LAYER,
             )
         }

@@ -37,6 +37,11 @@ impl ProtocolVersion {
         Self::TLS1_3,
     ];
 
+    /// The version a label names (`SSL3.0` ... `TLS1.3`), as reports and data files spell it.
+    pub fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.name() == Some(label))
+    }
+
     /// `SSL3.0`, `TLS1.0` ... `TLS1.3`, or `unknown(0x....)`.
     pub fn label(self) -> String {
         match self.name() {
