@@ -1044,7 +1044,13 @@ fn complete_reports_an_unparseable_certificate_and_sorts_by_severity() {
         ("TLS1.0", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"),
         ("TLS1.0", "TLS_RSA_WITH_RC4_128_SHA"),
     ]));
-    analysis::complete(&mut r, &[vec![0x30, 0x03, 0x01, 0x02]], None, &opts(30));
+    analysis::complete(
+        &mut r,
+        &[vec![0x30, 0x03, 0x01, 0x02]],
+        None,
+        None,
+        &opts(30),
+    );
     let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains(&"cert-unparseable"), "{ids:?}");
     assert_eq!(get(&r.findings, "cert-unparseable").severity, High);

@@ -39,11 +39,21 @@ impl AnalysisOptions {
     }
 }
 
-/// Fills in the certificate verdict from the chain the probes read, then the findings.
+/// What the client replays observed: each profile and the server's answer to its hello (`None`: no TLS path
+/// to replay it on), with the versions the server accepts, to explain refusals.
+pub struct ClientEvidence<'a> {
+    pub profiles: &'a [clients::ClientProfile],
+    pub answers: &'a [Option<crate::plan::tls_enum::Answer>],
+    pub versions: &'a [u16],
+}
+
+/// Fills in the certificate verdict from the chain the probes read, then each client's verdict, then the
+/// findings (some of which are about the clients).
 pub fn complete(
     report: &mut TargetReport,
     chain: &[Vec<u8>],
     name: Option<&str>,
+    clients: Option<ClientEvidence<'_>>,
     opts: &AnalysisOptions,
 ) {
     if !chain.is_empty() {
@@ -58,6 +68,21 @@ pub fn complete(
                 fix: Some("Assign a well-formed X.509 certificate to the RDP listener.".into()),
             }),
         }
+    }
+    if let Some(c) = clients {
+        let suite_name = |s: u16| crate::wire::tls::CipherSuite(s).name();
+        let facts = clients::ServerFacts {
+            negotiation: report.negotiation.as_ref(),
+            certificate: report.certificate.as_ref(),
+            versions: c.versions,
+            suite_name: &suite_name,
+        };
+        report.clients = c
+            .profiles
+            .iter()
+            .zip(c.answers)
+            .map(|(p, a)| clients::verdict(p, a.as_ref(), &facts))
+            .collect();
     }
     let mut findings = findings::evaluate(report, opts);
     findings.append(&mut report.findings);

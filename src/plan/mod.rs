@@ -64,7 +64,7 @@ pub async fn scan_target(typed: &str, opts: &ScanOptions) -> TargetReport {
     let started = Instant::now();
     let ctx = ProbeContext::new(opts.timeout);
     let mut report = empty_report(typed);
-    let mut chain = Vec::new();
+    let mut seen = tls_scan::TlsObservations::default();
     match Target::parse(typed) {
         Err(e) => fail(
             &mut report,
@@ -78,7 +78,7 @@ pub async fn scan_target(typed: &str, opts: &ScanOptions) -> TargetReport {
                     .server_name
                     .clone()
                     .unwrap_or_else(|| target.host.clone());
-                chain = run_probes(&ctx, addr, &name, opts, &mut report).await;
+                seen = run_probes(&ctx, addr, &name, opts, &mut report).await;
             }
         },
     }
@@ -90,7 +90,21 @@ pub async fn scan_target(typed: &str, opts: &ScanOptions) -> TargetReport {
         .server_name
         .clone()
         .or_else(|| Target::parse(typed).ok().map(|t| t.host));
-    analysis::complete(&mut report, &chain, name.as_deref(), &opts.analysis);
+    let clients = opts
+        .clients
+        .as_ref()
+        .map(|profiles| analysis::ClientEvidence {
+            profiles,
+            answers: &seen.client_answers,
+            versions: &seen.versions,
+        });
+    analysis::complete(
+        &mut report,
+        &seen.chain,
+        name.as_deref(),
+        clients,
+        &opts.analysis,
+    );
     report
 }
 
@@ -120,26 +134,26 @@ fn fail(report: &mut TargetReport, error: ScanError) {
     report.error = Some(error);
 }
 
-/// Runs the negotiation matrix, then the TLS stage over the path it found; returns the certificate chain.
+/// Runs the negotiation matrix, then the TLS stage over the path it found; returns what TLS showed.
 async fn run_probes(
     ctx: &ProbeContext,
     addr: SocketAddr,
     name: &str,
     opts: &ScanOptions,
     report: &mut TargetReport,
-) -> Vec<Vec<u8>> {
+) -> tls_scan::TlsObservations {
     let (path, ready) = if opts.direct {
         match connect(ctx, addr).await {
             Ok(s) => (None, vec![s]),
             Err(e) => {
                 fail(report, e);
-                return Vec::new();
+                return tls_scan::TlsObservations::default();
             }
         }
     } else {
         match negotiation_matrix(ctx, addr, opts, report).await {
             Some((path, ready)) => (Some(path), ready),
-            None => return Vec::new(),
+            None => return tls_scan::TlsObservations::default(),
         }
     };
     let oracle = Arc::new(RawOracle::new(

@@ -1,14 +1,14 @@
 //! The TLS stage of a scan: enumeration (or one quick handshake), the certificate, and the client replays, over
 //! connections that the negotiation stage proved reach TLS.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tokio::net::TcpStream;
 
 use super::tls_enum::{self, codes, Answer, Candidates, Enumeration, Offer, Oracle};
 use super::ScanOptions;
-use crate::analysis::clients::{self, ClientProfile, ServerFacts};
+use crate::analysis::clients::{self, ClientProfile};
 use crate::model::{
     ErrorKind, Negotiated, ScanError, ServerOrder, Step, SuiteEntry, TargetReport, TlsReport,
     VersionSupport,
@@ -120,14 +120,25 @@ pub fn load_profiles(text: &str) -> Result<Vec<ClientProfile>, String> {
     )
 }
 
-/// Runs the TLS stage and fills `report.tls` and the client results; returns the certificate chain.
+/// What the TLS stage observed, for the analysis.
+#[derive(Default)]
+pub struct TlsObservations {
+    /// The certificate chain, DER, leaf first.
+    pub chain: Vec<Vec<u8>>,
+    /// Versions the server accepts.
+    pub versions: Vec<u16>,
+    /// Per client profile (in order): the server's answer to that client's hello.
+    pub client_answers: Vec<Option<Answer>>,
+}
+
+/// Runs the TLS stage: fills `report.tls` (or the TLS error) and returns what the analysis needs.
 pub async fn run(
     oracle: Arc<RawOracle>,
     ready: Vec<TcpStream>,
     name: &str,
     opts: &ScanOptions,
     report: &mut TargetReport,
-) -> Vec<Vec<u8>> {
+) -> TlsObservations {
     let (tls, chain, versions) = if opts.quick {
         quick(&oracle, ready, name).await
     } else {
@@ -140,11 +151,15 @@ pub async fn run(
             report.error = Some(e);
         }
     }
-    if let Some(profiles) = &opts.clients {
-        report.clients =
-            replay_clients(&oracle, profiles, &versions, report, &chain, name, opts).await;
+    let client_answers = match &opts.clients {
+        Some(profiles) => replay_clients(&oracle, profiles, report, opts).await,
+        None => Vec::new(),
+    };
+    TlsObservations {
+        chain,
+        versions,
+        client_answers,
     }
-    chain
 }
 
 /// Enumerates everything; the certificate comes from a hello that showed it in the clear, or else from a
@@ -346,71 +361,53 @@ fn one_handshake(n: Negotiated) -> TlsReport {
     }
 }
 
-/// One hello per distinct client offer, replayed against the server; the verdicts are pure analysis.
+/// One hello per distinct client offer, replayed against the server; returns each profile's answer (the
+/// verdicts are analysis). Without a TLS path there is nothing to replay on.
 async fn replay_clients(
     oracle: &Arc<RawOracle>,
     profiles: &[ClientProfile],
-    versions: &[u16],
     report: &TargetReport,
-    chain: &[Vec<u8>],
-    name: &str,
     opts: &ScanOptions,
-) -> Vec<crate::model::ClientResult> {
-    // The certificate verdict is needed for key-size limits; analysis fills report.certificate later, so
-    // compute it here from the chain (pure).
-    let cert = crate::analysis::certificate::analyze(chain, Some(name), opts.analysis.now()).ok();
+) -> Vec<Option<Answer>> {
     let tls_path =
         report.tls.is_some() || report.error.as_ref().is_some_and(|e| e.step == Step::Tls);
-    let mut answers: BTreeMap<Vec<u8>, Option<Answer>> = BTreeMap::new();
-    let mut distinct: Vec<(Vec<u8>, Offer)> = Vec::new();
-    let mut seen = BTreeSet::new();
+    if !tls_path {
+        return vec![None; profiles.len()];
+    }
+    let mut distinct: BTreeMap<Vec<u8>, Offer> = BTreeMap::new();
     for p in profiles {
         let offer = p.offer();
-        let key = offer_key(&offer);
-        if seen.insert(key.clone()) {
-            distinct.push((key, offer));
-        }
+        distinct.entry(offer_key(&offer)).or_insert(offer);
     }
-    if tls_path {
-        // One connection per distinct hello, at most --max-conns at once.
-        let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_conns.max(1)));
-        let mut tasks = Vec::new();
-        for (key, offer) in distinct {
-            let (oracle, slots) = (oracle.clone(), slots.clone());
-            tasks.push((
-                key,
-                tokio::spawn(async move {
-                    let _slot = slots.acquire_owned().await;
-                    oracle.ask(offer).await
-                }),
-            ));
-        }
-        for (key, task) in tasks {
-            let answer = match task.await {
-                Ok(Ok(a)) => Some(a),
-                Ok(Err(e)) => Some(Answer::Refused {
-                    detail: format!("{e}"),
-                }),
-                Err(e) => Some(Answer::Refused {
-                    detail: format!("replay failed: {e}"),
-                }),
-            };
-            answers.insert(key, answer);
-        }
+    // One connection per distinct hello, at most --max-conns at once.
+    let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_conns.max(1)));
+    let mut tasks = Vec::new();
+    for (key, offer) in distinct {
+        let (oracle, slots) = (oracle.clone(), slots.clone());
+        tasks.push((
+            key,
+            tokio::spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                oracle.ask(offer).await
+            }),
+        ));
     }
-    let suite_name = |s: u16| CipherSuite(s).name();
-    let facts = ServerFacts {
-        negotiation: report.negotiation.as_ref(),
-        certificate: cert.as_ref(),
-        versions,
-        suite_name: &suite_name,
-    };
+    let mut answers: BTreeMap<Vec<u8>, Answer> = BTreeMap::new();
+    for (key, task) in tasks {
+        let answer = match task.await {
+            Ok(Ok(a)) => a,
+            Ok(Err(e)) => Answer::Refused {
+                detail: e.to_string(),
+            },
+            Err(e) => Answer::Refused {
+                detail: format!("replay failed: {e}"),
+            },
+        };
+        answers.insert(key, answer);
+    }
     profiles
         .iter()
-        .map(|p| {
-            let answer = answers.get(&offer_key(&p.offer())).cloned().flatten();
-            clients::verdict(p, answer.as_ref(), &facts)
-        })
+        .map(|p| answers.get(&offer_key(&p.offer())).cloned())
         .collect()
 }
 
