@@ -96,7 +96,8 @@ struct ScanArgs {
     /// Skip the RDP client compatibility simulation.
     #[arg(long)]
     no_clients: bool,
-    /// Client profiles to simulate, from a file in the format of data/clients.toml (default: the built-in ones).
+    /// More client profiles, in the format of data/clients.toml: an entry with a built-in id replaces it, any
+    /// other is added to the built-in ones.
     #[arg(long, value_name = "FILE")]
     clients: Option<PathBuf>,
     /// Milliseconds to wait before each enumeration hello, for fragile servers.
@@ -228,7 +229,7 @@ async fn scan(args: ScanArgs) -> i32 {
         let profiles = match &args.clients {
             Some(path) => std::fs::read_to_string(path)
                 .map_err(|e| format!("reading {}: {e}", path.display()))
-                .and_then(|text| rdptls::plan::tls_scan::load_profiles(&text)),
+                .and_then(|text| rdptls::plan::tls_scan::extended_profiles(&text)),
             None => rdptls::plan::tls_scan::builtin_profiles(),
         };
         match profiles {

@@ -111,6 +111,19 @@ pub fn builtin_profiles() -> Result<Vec<ClientProfile>, String> {
     load_profiles(clients::BUILTIN_PROFILES)
 }
 
+/// The built-in profiles extended by a user's file of the same format: an entry with a built-in id replaces
+/// that profile, any other is added.
+pub fn extended_profiles(user: &str) -> Result<Vec<ClientProfile>, String> {
+    let mut profiles = builtin_profiles()?;
+    for p in load_profiles(user)? {
+        match profiles.iter_mut().find(|q| q.entry.id == p.entry.id) {
+            Some(q) => *q = p,
+            None => profiles.push(p),
+        }
+    }
+    Ok(profiles)
+}
+
 /// Client profiles from a file of the `data/clients.toml` format.
 pub fn load_profiles(text: &str) -> Result<Vec<ClientProfile>, String> {
     clients::load(
@@ -419,4 +432,62 @@ fn offer_key(o: &Offer) -> Vec<u8> {
     }
     k.push(o.x25519_share as u8);
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_profile_loads_and_cites_a_source() {
+        let profiles = builtin_profiles().expect("data/clients.toml loads");
+        for id in [
+            "mstsc-win7-no-tls12",
+            "mstsc-win7",
+            "mstsc-win81",
+            "mstsc-win10",
+            "mstsc-win11",
+            "freerdp-2",
+            "freerdp-3",
+        ] {
+            assert!(profiles.iter().any(|p| p.entry.id == id), "{id}");
+        }
+        for p in &profiles {
+            assert!(
+                !p.entry.sources.is_empty(),
+                "{} cites no source",
+                p.entry.id
+            );
+            assert!(p.suites.len() <= 128, "{}", p.entry.id);
+        }
+    }
+
+    #[test]
+    fn a_user_file_replaces_and_adds_profiles() {
+        let user = r#"
+[[client]]
+id = "freerdp-3"
+name = "FreeRDP 3, our build"
+versions = ["TLS1.3"]
+suites = ["TLS_AES_128_GCM_SHA256"]
+groups = ["x25519"]
+
+[[client]]
+id = "kiosk"
+name = "Kiosk thin client"
+versions = ["TLS1.2"]
+suites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+groups = ["secp256r1"]
+"#;
+        let builtin = builtin_profiles().unwrap();
+        let all = extended_profiles(user).unwrap();
+        assert_eq!(all.len(), builtin.len() + 1);
+        let f3 = all.iter().find(|p| p.entry.id == "freerdp-3").unwrap();
+        assert_eq!(f3.versions, [0x0304]);
+        assert_eq!(all.last().unwrap().entry.id, "kiosk");
+        let bad = user.replace("TLS_AES_128_GCM_SHA256", "TLS_NO_SUCH_SUITE");
+        assert!(extended_profiles(&bad)
+            .unwrap_err()
+            .contains("TLS_NO_SUCH_SUITE"));
+    }
 }
