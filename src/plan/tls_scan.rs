@@ -138,7 +138,7 @@ pub fn load_profiles(text: &str) -> Result<Vec<ClientProfile>, String> {
 pub struct TlsObservations {
     /// The certificate chain, DER, leaf first.
     pub chain: Vec<Vec<u8>>,
-    /// Versions the server accepts.
+    /// Versions the server accepts, as enumerated (empty in quick mode, which does not enumerate).
     pub versions: Vec<u16>,
     /// Per client profile (in order): the server's answer to that client's hello.
     pub client_answers: Vec<Option<Answer>>,
@@ -321,10 +321,8 @@ async fn quick(
     let rustls_error = match stream {
         Err(e) => return (Err(e), Vec::new(), Vec::new()),
         Ok(s) => match rustls_on(oracle, s, name).await {
-            Ok((n, chain)) => {
-                let version = clients::version_code(&n.version).unwrap_or_default();
-                return (Ok(one_handshake(n)), chain, vec![version]);
-            }
+            // One handshake does not tell which versions the server accepts: no list for the analysis.
+            Ok((n, chain)) => return (Ok(one_handshake(n)), chain, Vec::new()),
             Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
             Err(e) => return (Err(e), Vec::new(), Vec::new()),
         },
@@ -354,7 +352,7 @@ async fn quick(
                     via: "raw".into(),
                     path: path_label(oracle),
                 };
-                return (Ok(one_handshake(n)), chain, vec![v]);
+                return (Ok(one_handshake(n)), chain, Vec::new());
             }
         }
     }
