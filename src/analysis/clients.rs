@@ -194,10 +194,17 @@ pub fn verdict(
             r.suite = Some((facts.suite_name)(*suite));
             let level = e.security_level.unwrap_or(0);
             let cert = facts.certificate;
-            let problem = if !client.versions.contains(version) || !client.suites.contains(suite) {
+            let problem = if !client.versions.contains(version) {
+                // A hello without supported_versions allows any version up to its highest; the server went
+                // lower than this client's lowest.
                 Some(format!(
-                    "the server chose {} {}, which the client did not offer",
+                    "the server negotiates {}, which the client does not accept (it offers {})",
                     version_name(*version),
+                    labels(&client.versions)
+                ))
+            } else if !client.suites.contains(suite) {
+                Some(format!(
+                    "the server chose {}, which the client did not offer",
                     (facts.suite_name)(*suite)
                 ))
             } else if level >= 1 && *version < 0x0303 {
@@ -248,4 +255,192 @@ pub fn refused_at_negotiation(negotiation: &Negotiation) -> bool {
         .protocols
         .iter()
         .all(|p| p.result != ProtocolResult::Accepted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::KeyInfo;
+
+    fn profile(
+        versions: &[u16],
+        suites: &[u16],
+        level: Option<u8>,
+        min_rsa: Option<u32>,
+    ) -> ClientProfile {
+        ClientProfile {
+            entry: ClientProfileEntry {
+                id: "c".into(),
+                name: "Client".into(),
+                versions: Vec::new(),
+                suites: Vec::new(),
+                groups: Vec::new(),
+                renegotiation_scsv: true,
+                security_level: level,
+                min_rsa_bits: min_rsa,
+                min_dh_bits: Some(2048),
+                tls_error: Some("ERR_TLS".into()),
+                sources: Vec::new(),
+                notes: None,
+            },
+            versions: versions.to_vec(),
+            suites: suites.to_vec(),
+            groups: vec![29],
+        }
+    }
+
+    fn hello(version: u16, suite: u16, dh_bits: Option<u32>) -> Answer {
+        Answer::Hello {
+            version,
+            suite,
+            group: None,
+            dh_bits,
+            chain: Vec::new(),
+        }
+    }
+
+    fn cert(bits: u32) -> CertificateReport {
+        let json = format!(
+            r#"{{"subject":"CN=x","issuer":"CN=x","names":["x"],"serial":"01","not_before":"","not_after":"",
+            "days_left":100,"expired":false,"not_yet_valid":false,"self_signed":true,
+            "key":{{"type":"RSA","bits":{bits},"curve":null}},"signature_algorithm":"sha256WithRSAEncryption",
+            "sha1_thumbprint":"","sha256_fingerprint":"","eku":[],"key_usage":[],"name_matches":null,
+            "chain_length":1}}"#
+        );
+        let c: CertificateReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            c.key,
+            KeyInfo {
+                kind: "RSA".into(),
+                bits,
+                curve: None
+            }
+        );
+        c
+    }
+
+    /// (what, client, the server's answer, the server's versions, certificate key bits, connects, reason part)
+    #[test]
+    fn verdicts_follow_the_answer_and_the_clients_own_limits() {
+        let tls12 = profile(&[0x0303], &[0xC02F, 0x009C], Some(2), Some(2048));
+        let openssl3 = profile(&[0x0301, 0x0302, 0x0303], &[0xC014, 0xC02F], Some(1), None);
+        let cases: [(
+            &str,
+            &ClientProfile,
+            Option<Answer>,
+            &[u16],
+            u32,
+            bool,
+            &str,
+        ); 8] = [
+            (
+                "a shared suite",
+                &tls12,
+                Some(hello(0x0303, 0xC02F, None)),
+                &[0x0303],
+                2048,
+                true,
+                "",
+            ),
+            (
+                "no version in common",
+                &tls12,
+                Some(Answer::Refused {
+                    detail: "alert".into(),
+                }),
+                &[0x0301],
+                2048,
+                false,
+                "no TLS version in common",
+            ),
+            (
+                "no suite in common",
+                &tls12,
+                Some(Answer::Refused {
+                    detail: "alert 40".into(),
+                }),
+                &[0x0303],
+                2048,
+                false,
+                "no cipher suite in common",
+            ),
+            (
+                "downgrade below the client's minimum",
+                &tls12,
+                Some(hello(0x0301, 0xC02F, None)),
+                &[0x0301],
+                2048,
+                false,
+                "does not accept",
+            ),
+            (
+                "OpenSSL 3 at level 1 and TLS 1.0",
+                &openssl3,
+                Some(hello(0x0301, 0xC014, None)),
+                &[0x0301],
+                2048,
+                false,
+                "security level 1",
+            ),
+            (
+                "a key below the client's minimum",
+                &tls12,
+                Some(hello(0x0303, 0xC02F, None)),
+                &[0x0303],
+                1024,
+                false,
+                "RSA key has 1024 bits",
+            ),
+            (
+                "a DH group below the client's minimum",
+                &tls12,
+                Some(hello(0x0303, 0x009C, Some(1024))),
+                &[0x0303],
+                2048,
+                false,
+                "DH group has 1024 bits",
+            ),
+            (
+                "a pick the client did not offer",
+                &tls12,
+                Some(hello(0x0303, 0x0035, None)),
+                &[0x0303],
+                2048,
+                false,
+                "did not offer",
+            ),
+        ];
+        let name = |s: u16| format!("0x{s:04X}");
+        for (what, client, answer, versions, bits, connects, reason) in cases {
+            let c = cert(bits);
+            let facts = ServerFacts {
+                negotiation: None,
+                certificate: Some(&c),
+                versions,
+                suite_name: &name,
+            };
+            let r = verdict(client, answer.as_ref(), &facts);
+            assert_eq!(r.connects, connects, "{what}: {r:?}");
+            assert!(
+                r.reason.as_deref().unwrap_or("").contains(reason),
+                "{what}: {r:?}"
+            );
+            assert_eq!(r.client_error.is_some(), !connects, "{what}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn without_a_tls_path_only_standard_rdp_security_connects() {
+        let c = profile(&[0x0303], &[0xC02F], None, None);
+        let name = |s: u16| format!("0x{s:04X}");
+        let facts = ServerFacts {
+            negotiation: None,
+            certificate: None,
+            versions: &[],
+            suite_name: &name,
+        };
+        let r = verdict(&c, None, &facts);
+        assert!(!r.connects);
+        assert!(r.reason.unwrap().contains("no TLS path"));
+    }
 }
