@@ -320,19 +320,21 @@ mod tests {
     }
 
     /// (what, client, the server's answer, the server's versions, certificate key bits, connects, reason part)
+    type Case<'a> = (
+        &'a str,
+        &'a ClientProfile,
+        Option<Answer>,
+        &'a [u16],
+        u32,
+        bool,
+        &'a str,
+    );
+
     #[test]
     fn verdicts_follow_the_answer_and_the_clients_own_limits() {
         let tls12 = profile(&[0x0303], &[0xC02F, 0x009C], Some(2), Some(2048));
         let openssl3 = profile(&[0x0301, 0x0302, 0x0303], &[0xC014, 0xC02F], Some(1), None);
-        let cases: [(
-            &str,
-            &ClientProfile,
-            Option<Answer>,
-            &[u16],
-            u32,
-            bool,
-            &str,
-        ); 8] = [
+        let cases: [Case; 8] = [
             (
                 "a shared suite",
                 &tls12,
