@@ -248,3 +248,25 @@ async fn hostile_profiles_fail_at_the_right_step_within_the_timeout() {
         t.await.expect("no panic");
     }
 }
+
+#[tokio::test]
+async fn ipv6_loopback_targets_are_scanned_like_any_other() {
+    let Ok(server) = bind(Profile::Modern, "[::1]:0".parse().unwrap()).await else {
+        // No IPv6 on this host: nothing to scan, and nothing to claim either way.
+        eprintln!("skipping: ::1 is not available here");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true")
+                || std::net::TcpListener::bind("[::1]:0").is_err()
+        );
+        return;
+    };
+    let opts = ScanOptions {
+        timeout: TIMEOUT,
+        ..ScanOptions::default()
+    };
+    let typed = format!("[::1]:{}", server.addr().port());
+    let r = scan_target(&typed, &opts).await;
+    assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+    assert_eq!(r.address.as_deref(), Some(typed.as_str()));
+    assert!(r.certificate.is_some());
+}
