@@ -1,4 +1,5 @@
-//! The terminal report: verdict first, then negotiation, TLS, certificate, clients.
+//! The terminal report: the verdict first, then the clients that fail or connect, then negotiation, TLS,
+//! certificate, and the findings with their fixes.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, ContentArrangement, Table};
@@ -30,6 +31,34 @@ pub fn render_target(t: &TargetReport) -> String {
     out.push_str(&format!("== {} ({address})\n", t.target));
     out.push_str(&verdict(t));
 
+    if !t.clients.is_empty() {
+        let mut table = new_table(&["Client", "Result", "Version / suite, or why not"]);
+        for c in &t.clients {
+            let detail = if c.connects {
+                format!(
+                    "{} {}",
+                    c.version.clone().unwrap_or_default(),
+                    c.suite.clone().unwrap_or_default()
+                )
+            } else {
+                let mut s = c.reason.clone().unwrap_or_default();
+                if let Some(e) = &c.client_error {
+                    s.push_str(&format!("\nshows: {e}"));
+                }
+                s
+            };
+            table.add_row(vec![
+                c.name.clone(),
+                if c.connects {
+                    "connects".into()
+                } else {
+                    "FAILS".into()
+                },
+                detail,
+            ]);
+        }
+        out.push_str(&format!("\nClients\n{table}\n"));
+    }
     if let Some(e) = &t.error {
         out.push_str(&format!("\nError: {e}\n"));
     }
@@ -173,34 +202,6 @@ pub fn render_target(t: &TargetReport) -> String {
         }
         out.push_str(&format!("\n{table}\n"));
     }
-    if !t.clients.is_empty() {
-        let mut table = new_table(&["Client", "Result", "Version / suite, or why not"]);
-        for c in &t.clients {
-            let detail = if c.connects {
-                format!(
-                    "{} {}",
-                    c.version.clone().unwrap_or_default(),
-                    c.suite.clone().unwrap_or_default()
-                )
-            } else {
-                let mut s = c.reason.clone().unwrap_or_default();
-                if let Some(e) = &c.client_error {
-                    s.push_str(&format!("\nshows: {e}"));
-                }
-                s
-            };
-            table.add_row(vec![
-                c.name.clone(),
-                if c.connects {
-                    "connects".into()
-                } else {
-                    "FAILS".into()
-                },
-                detail,
-            ]);
-        }
-        out.push_str(&format!("\nClients\n{table}\n"));
-    }
     if !t.findings.is_empty() {
         out.push_str("\nFindings\n");
         for f in &t.findings {
@@ -249,18 +250,6 @@ fn verdict(t: &TargetReport) -> String {
     out.push('\n');
     for f in t.findings.iter().filter(|f| f.severity >= Severity::Low) {
         out.push_str(&format!("  - [{}] {}\n", f.severity.as_str(), f.title));
-    }
-    let failing: Vec<&str> = t
-        .clients
-        .iter()
-        .filter(|c| !c.connects)
-        .map(|c| c.name.as_str())
-        .collect();
-    if !failing.is_empty() {
-        out.push_str(&format!(
-            "  - clients that cannot connect: {}\n",
-            failing.join(", ")
-        ));
     }
     out
 }
