@@ -343,8 +343,13 @@ async fn demo(profile: &str, json: bool) -> i32 {
         "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n",
         profile.describe()
     );
+    let clients = match rdptls::plan::tls_scan::builtin_profiles() {
+        Ok(p) => std::sync::Arc::new(p),
+        Err(e) => return usage(e),
+    };
     let opts = ScanOptions {
         timeout: Duration::from_secs(3),
+        clients: Some(clients),
         ..ScanOptions::default()
     };
     let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_| {}).await;

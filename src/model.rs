@@ -100,6 +100,9 @@ pub struct TargetReport {
     pub negotiation: Option<Negotiation>,
     pub tls: Option<TlsReport>,
     pub certificate: Option<CertificateReport>,
+    /// CredSSP (NLA) as the server speaks it, when it accepts HYBRID: its version and NTLM identity.
+    #[serde(default)]
+    pub credssp: Option<CredsspReport>,
     /// RDP client compatibility simulation.
     #[serde(default)]
     pub clients: Vec<ClientResult>,
@@ -321,4 +324,34 @@ pub struct ClientResult {
     pub suite: Option<String>,
     pub reason: Option<String>,
     pub client_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct CredsspReport {
+    /// The TSRequest version the server answered with (2 to 6); null when the probe failed.
+    pub version: Option<u32>,
+    /// Version 5 or later: the March 2018 CVE-2018-0886 fix is installed.
+    pub patched: Option<bool>,
+    /// errorCode of the server's TSRequest, an NTSTATUS such as `0xC000005E`.
+    pub error_code: Option<String>,
+    /// What the server's NTLM CHALLENGE says about it.
+    pub ntlm: Option<NtlmReport>,
+    /// Why the probe did not get an answer (step `credssp`).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct NtlmReport {
+    /// Windows build, e.g. `10.0.17763`.
+    pub product_version: Option<String>,
+    pub target_name: Option<String>,
+    pub netbios_computer: Option<String>,
+    pub netbios_domain: Option<String>,
+    pub dns_computer: Option<String>,
+    pub dns_domain: Option<String>,
+    pub dns_tree: Option<String>,
+    /// The server's clock (RFC 3339).
+    pub server_time: Option<String>,
+    /// Server clock minus the scanner's, in seconds, when the answer arrived.
+    pub clock_skew_s: Option<i64>,
 }

@@ -21,6 +21,7 @@ use tokio::time::{sleep, timeout};
 use tokio_rustls::TlsAcceptor;
 
 use crate::fixtures::FixtureCert;
+use crate::wire::credssp::{encode_ntlm_challenge, encode_ts_request, NtlmIdentity, TsRequest};
 use crate::wire::x224::{
     tpkt_packet_len, ConnectionConfirm, ConnectionRequest, FailureCode, NegotiationReply,
     Protocols, ResponseFlags, TPKT_HEADER_LEN,
@@ -45,6 +46,7 @@ pub enum Profile {
     ExpiredCert,
     ExpiringCert,
     NlaRequired,
+    CredsspUnpatched,
     SslRequired,
     RdpOnly,
     LegacyNoNeg,
@@ -59,12 +61,13 @@ pub enum Profile {
 }
 
 impl Profile {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Modern,
         Self::Tls13Only,
         Self::ExpiredCert,
         Self::ExpiringCert,
         Self::NlaRequired,
+        Self::CredsspUnpatched,
         Self::SslRequired,
         Self::RdpOnly,
         Self::LegacyNoNeg,
@@ -86,6 +89,7 @@ impl Profile {
             Self::ExpiredCert => "expired-cert",
             Self::ExpiringCert => "expiring-cert",
             Self::NlaRequired => "nla-required",
+            Self::CredsspUnpatched => "credssp-unpatched",
             Self::SslRequired => "ssl-required",
             Self::RdpOnly => "rdp-only",
             Self::LegacyNoNeg => "legacy-no-neg",
@@ -107,7 +111,8 @@ impl Profile {
             Self::Tls13Only => "like modern, but TLS 1.3 only",
             Self::ExpiredCert => "like modern, with a Windows-like self-signed certificate that expired 40 days ago",
             Self::ExpiringCert => "like modern, with a certificate that expires in 10 days",
-            Self::NlaRequired => "like FreeRDP /sec:nla: HYBRID_REQUIRED_BY_SERVER unless HYBRID is asked; selects HYBRID (flags 0x03), then TLS",
+            Self::NlaRequired => "like FreeRDP /sec:nla: HYBRID_REQUIRED_BY_SERVER unless HYBRID is asked; selects HYBRID (flags 0x03), then TLS, then answers CredSSP version 6 with an NTLM CHALLENGE",
+            Self::CredsspUnpatched => "like nla-required, but its CredSSP answers with version 3: a server without the 2018 CVE-2018-0886 update",
             Self::SslRequired => "like xrdp security_layer=tls: selects TLS when asked, otherwise SSL_REQUIRED_BY_SERVER; no NLA",
             Self::RdpOnly => "like xrdp security_layer=rdp: selects standard RDP security whatever is asked; no TLS",
             Self::LegacyNoNeg => "a pre-2003 server: a bare Connection Confirm without negotiation data",
@@ -128,11 +133,40 @@ impl Profile {
             Self::Modern
             | Self::Tls13Only
             | Self::NlaRequired
+            | Self::CredsspUnpatched
             | Self::SslRequired
             | Self::SlowDrip => Some(FixtureCert::Valid),
             Self::ExpiredCert => Some(FixtureCert::Expired),
             Self::ExpiringCert => Some(FixtureCert::Expiring),
             _ => None,
+        }
+    }
+
+    /// The TSRequest version this profile's CredSSP answers with.
+    fn credssp_version(self) -> u32 {
+        match self {
+            Self::CredsspUnpatched => 3,
+            _ => 6,
+        }
+    }
+
+    /// Who the profile's NTLM CHALLENGE says the server is; its clock is the real one.
+    fn ntlm_identity(self) -> NtlmIdentity {
+        let filetime = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| (d.as_secs() + 11_644_473_600) * 10_000_000)
+            .unwrap_or_default();
+        NtlmIdentity {
+            domain: "RDPTLS".into(),
+            computer: "RDPTLS-DEMO".into(),
+            dns_domain: "rdptls.test".into(),
+            dns_computer: "rdptls-demo.rdptls.test".into(),
+            version: if self == Self::CredsspUnpatched {
+                (6, 1, 7601)
+            } else {
+                (10, 0, 20348)
+            },
+            timestamp: filetime,
         }
     }
 
@@ -190,7 +224,7 @@ impl Profile {
                 },
             ),
             // FreeRDP selects HYBRID even when HYBRID_EX is also offered, and sends SRC-REF 0.
-            Self::NlaRequired => confirm(
+            Self::NlaRequired | Self::CredsspUnpatched => confirm(
                 0,
                 if asks(Protocols::HYBRID) || asks(Protocols::HYBRID_EX) {
                     select(0x03, Protocols::HYBRID)
@@ -469,11 +503,57 @@ impl Server {
         let mut tls = timeout(limits.read_timeout, acceptor.accept(stream))
             .await
             .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "TLS handshake"))??;
-        // CredSSP (after HYBRID) or MCS (after SSL) is not implemented: the first bytes end the connection.
+        if matches!(selected, Protocols::HYBRID | Protocols::HYBRID_EX) {
+            // CredSSP: answer the client's NTLM NEGOTIATE with a CHALLENGE, as Windows does, and go no further.
+            if let Ok(request) = read_ts_request(&mut tls, limits.read_timeout).await {
+                let is_negotiate = request
+                    .nego_token
+                    .as_deref()
+                    .is_some_and(|t| t.get(8) == Some(&1));
+                if is_negotiate {
+                    let reply = encode_ts_request(
+                        self.profile.credssp_version(),
+                        &encode_ntlm_challenge(&self.profile.ntlm_identity()),
+                    );
+                    tls.write_all(&reply).await?;
+                    tls.flush().await?;
+                }
+            }
+        }
+        // MCS (after SSL) or the rest of CredSSP is not implemented: the next bytes end the connection.
         let mut buf = [0u8; 1024];
         let _ = timeout(limits.read_timeout, tls.read(&mut buf)).await;
         Ok(())
     }
+}
+
+/// Reads one TSRequest (bounded by MAX_TS_REQUEST).
+async fn read_ts_request(
+    stream: &mut (impl AsyncRead + Unpin),
+    wait: Duration,
+) -> io::Result<TsRequest> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let read = async {
+        loop {
+            if let Some(total) = TsRequest::frame_len(&buf).map_err(invalid_data)? {
+                if buf.len() >= total {
+                    return TsRequest::decode(&buf[..total]).map_err(invalid_data);
+                }
+            }
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "client closed during CredSSP",
+                ));
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    };
+    timeout(wait, read)
+        .await
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "no TSRequest"))?
 }
 
 /// Reads one whole TPKT packet and decodes it as a Connection Request.
@@ -762,7 +842,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn nla_required_runs_tls_after_selecting_hybrid_and_closes_on_credssp() {
+    async fn nla_required_runs_tls_after_selecting_hybrid_and_answers_credssp_with_a_challenge() {
         let server = start(Profile::NlaRequired).await;
         let mut stream = connect(&server).await;
         send_request(&mut stream, 0x03).await;
@@ -780,16 +860,23 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        // The start of a TSRequest (DER SEQUENCE).
-        tls.write_all(&[0x30, 0x37, 0xa0, 0x03, 0x02, 0x01, 0x06])
-            .await
-            .unwrap();
+        let negotiate =
+            crate::wire::credssp::encode_ts_request(6, &crate::wire::credssp::ntlm_negotiate());
+        tls.write_all(&negotiate).await.unwrap();
+        let reply = read_ts_request(&mut tls, WAIT).await.unwrap();
+        assert_eq!(reply.version, 6);
+        let challenge =
+            crate::wire::credssp::NtlmChallenge::decode(reply.nego_token.as_deref().unwrap())
+                .unwrap();
+        assert_eq!(challenge.netbios_computer.as_deref(), Some("RDPTLS-DEMO"));
+        // Authentication would continue with an AUTHENTICATE message: the fixture ends it there.
+        tls.write_all(&negotiate).await.unwrap();
         let mut buf = [0u8; 16];
         let n = timeout(WAIT, tls.read(&mut buf))
             .await
             .unwrap()
             .unwrap_or(0);
-        assert_eq!(n, 0, "the server closes instead of answering CredSSP");
+        assert_eq!(n, 0, "the server closes after the CHALLENGE");
     }
 
     #[tokio::test]

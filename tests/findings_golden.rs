@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use rdptls::analysis::policy::{self, Check, Rule};
 use rdptls::analysis::{self, findings, AnalysisOptions};
 use rdptls::model::{
-    CertificateReport, ClientResult, ErrorKind, Finding, KeyInfo, Negotiation, Nla, ProtocolProbe,
-    ProtocolResult, Report, ScanError, ServerOrder, Severity, Stats, Status, Step, SuiteEntry,
-    TargetReport, TlsReport, VersionSupport,
+    CertificateReport, ClientResult, CredsspReport, ErrorKind, Finding, KeyInfo, Negotiation, Nla,
+    NtlmReport, ProtocolProbe, ProtocolResult, Report, ScanError, ServerOrder, Severity, Stats,
+    Status, Step, SuiteEntry, TargetReport, TlsReport, VersionSupport,
 };
 use rdptls::report::junit;
 use rdptls::wire::tls::suites;
@@ -159,6 +159,7 @@ fn healthy() -> TargetReport {
         negotiation: Some(negotiation(vec![accepted("hybrid")], Nla::Required, false)),
         tls: Some(tls(GOOD)),
         certificate: Some(cert()),
+        credssp: None,
         clients: vec![
             client("mstsc-win7-no-tls12", true, None),
             client("mstsc-win10", true, None),
@@ -926,7 +927,64 @@ const CASES: &[Case] = &[
         expect: &[("client-incompatible", High)],
         contains: &[("client-incompatible", "DH group has 1024 bits")],
     },
+    Case {
+        name: "CredSSP version 3: the server lacks the CVE-2018-0886 fix",
+        report: || {
+            let mut r = healthy();
+            r.credssp = Some(credssp(Some(3), 0));
+            r
+        },
+        warn_days: 30,
+        expect: &[("credssp-unpatched", High)],
+        contains: &[
+            ("credssp-unpatched", "TSRequest version 3"),
+            ("credssp-unpatched", "encryption oracle remediation"),
+            ("credssp-unpatched", "Windows 6.1.7601"),
+            ("credssp-unpatched", "AllowEncryptionOracle"),
+        ],
+    },
+    Case {
+        name: "CredSSP version 6, clock ten minutes ahead",
+        report: || {
+            let mut r = healthy();
+            r.credssp = Some(credssp(Some(6), 600));
+            r
+        },
+        warn_days: 30,
+        expect: &[("clock-skew", Medium)],
+        contains: &[("clock-skew", "10 minutes ahead"), ("clock-skew", "w32tm")],
+    },
+    Case {
+        name: "CredSSP probe failed: nothing to say",
+        report: || {
+            let mut r = healthy();
+            r.credssp = Some(CredsspReport {
+                error: Some("credssp: the server closed the connection".into()),
+                ..CredsspReport::default()
+            });
+            r
+        },
+        warn_days: 30,
+        expect: &[],
+        contains: &[],
+    },
 ];
+
+fn credssp(version: Option<u32>, skew: i64) -> CredsspReport {
+    CredsspReport {
+        version,
+        patched: version.map(|v| v >= 5),
+        error_code: None,
+        ntlm: Some(NtlmReport {
+            product_version: Some("6.1.7601".into()),
+            netbios_computer: Some("RDP01".into()),
+            clock_skew_s: Some(skew),
+            server_time: Some("2025-06-15T15:16:40Z".into()),
+            ..NtlmReport::default()
+        }),
+        error: None,
+    }
+}
 
 /// Every id the findings module can produce (besides `cert-unparseable`, tested through `analysis::complete`).
 const ALL_IDS: &[&str] = &[
@@ -955,6 +1013,8 @@ const ALL_IDS: &[&str] = &[
     "weak-dh",
     "no-shared-suite",
     "client-incompatible",
+    "credssp-unpatched",
+    "clock-skew",
 ];
 
 fn opts(warn_days: i64) -> AnalysisOptions {

@@ -270,3 +270,47 @@ async fn ipv6_loopback_targets_are_scanned_like_any_other() {
     assert_eq!(r.address.as_deref(), Some(typed.as_str()));
     assert!(r.certificate.is_some());
 }
+
+#[tokio::test]
+async fn credssp_version_and_ntlm_identity_are_read_without_credentials() {
+    let (r, _) = scan(Profile::NlaRequired).await;
+    let c = r
+        .credssp
+        .as_ref()
+        .expect("credssp probed over the HYBRID connection");
+    assert_eq!(
+        (c.version, c.patched, c.error.as_deref()),
+        (Some(6), Some(true), None)
+    );
+    let ntlm = c.ntlm.as_ref().expect("NTLM CHALLENGE");
+    assert_eq!(ntlm.netbios_computer.as_deref(), Some("RDPTLS-DEMO"));
+    assert_eq!(ntlm.product_version.as_deref(), Some("10.0.20348"));
+    assert!(ntlm.clock_skew_s.is_some_and(|s| s.abs() <= 5));
+    assert!(!has_finding(&r, "credssp-unpatched") && !has_finding(&r, "clock-skew"));
+
+    // A server that also accepts TLS: CredSSP runs on its own HYBRID connection.
+    let (r, _) = scan(Profile::Modern).await;
+    assert_eq!(r.credssp.as_ref().and_then(|c| c.version), Some(6));
+    // A server with no CredSSP has nothing to report.
+    let (r, _) = scan(Profile::SslRequired).await;
+    assert!(r.credssp.is_none());
+}
+
+#[tokio::test]
+async fn pre_2018_credssp_is_a_finding_with_the_oracle_remediation_error() {
+    let (r, _) = scan(Profile::CredsspUnpatched).await;
+    let c = r.credssp.as_ref().expect("credssp");
+    assert_eq!((c.version, c.patched), (Some(3), Some(false)));
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "credssp-unpatched")
+        .expect("credssp-unpatched");
+    assert_eq!(f.severity, Severity::High);
+    assert!(f
+        .client_error
+        .as_deref()
+        .unwrap()
+        .contains("CredSSP encryption oracle remediation"));
+    assert!(f.detail.contains("6.1.7601"));
+}

@@ -176,6 +176,14 @@ fn freerdp_shadow_with_nla_required_yields_its_certificate_over_tls13() {
         .as_str()
         .is_some_and(|s| s.len() == 40));
     assert!(finding(&t, "nla-not-required").is_none());
+    // CredSSP over the same HYBRID connection: the server's TSRequest version and its NTLM CHALLENGE.
+    let credssp = &t["credssp"];
+    eprintln!("credssp: {credssp}");
+    assert!(credssp["error"].is_null(), "{credssp}");
+    assert_eq!(credssp["version"], 6, "{credssp}");
+    assert_eq!(credssp["patched"], true);
+    assert!(credssp["ntlm"].is_object(), "{credssp}");
+    assert!(finding(&t, "credssp-unpatched").is_none());
 }
 
 #[test]

@@ -197,8 +197,60 @@ pub fn evaluate(report: &TargetReport, opts: &AnalysisOptions) -> Vec<Finding> {
     negotiation(report, &mut out);
     certificate(report, opts, &mut out);
     tls(report, &mut out);
+    credssp(report, &mut out);
     clients(report, &mut out);
     out
+}
+
+/// The verbatim message of a patched mstsc blocked by an unpatched server (windows-kb.md 2.4, [V]).
+const CREDSSP_ORACLE_ERROR: &str = "mstsc: \"An authentication error has occurred. The function requested is not \
+supported. Remote computer: <name>. This could be due to CredSSP encryption oracle remediation.\" (clients from \
+before April 2018 show only \"...The function requested is not supported\")";
+
+/// CredSSP as the server speaks it: the CVE-2018-0886 fix, and the server's clock.
+fn credssp(report: &TargetReport, out: &mut Vec<Finding>) {
+    let Some(c) = &report.credssp else { return };
+    if let (Some(version), Some(false)) = (c.version, c.patched) {
+        out.push(
+            finding(
+                "credssp-unpatched",
+                Severity::High,
+                format!("The server's CredSSP predates the CVE-2018-0886 fix (TSRequest version {version})"),
+                format!(
+                    "The server answered a version 6 TSRequest with version {version}; versions 5 and 6 come with the \
+March 2018 CredSSP update. Patched clients set to \"Mitigated\" (the default since May 2018) or \"Force Updated \
+Clients\" refuse it (Microsoft's interoperability matrix, KB4295591).{}",
+                    c.ntlm
+                        .as_ref()
+                        .and_then(|n| n.product_version.as_ref())
+                        .map(|v| format!(" The server's NTLM reports Windows {v}."))
+                        .unwrap_or_default()
+                ),
+            )
+            .client_error(CREDSSP_ORACLE_ERROR)
+            .fix("Install the CredSSP update on the server (May 2018 or any later cumulative update: KB4103718 \
+for Windows 7 / 2008 R2, KB4103725 for 8.1 / 2012 R2, KB4103723 for 2016), then restart it. Do not set clients' \
+\"Encryption Oracle Remediation\" policy (HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\\
+CredSSP\\Parameters\\AllowEncryptionOracle) to Vulnerable (2) except as a short-lived workaround."),
+        );
+    }
+    let skew = c.ntlm.as_ref().and_then(|n| n.clock_skew_s);
+    if let Some(skew) = skew.filter(|s| s.abs() > 300) {
+        out.push(
+            finding(
+                "clock-skew",
+                Severity::Medium,
+                format!("The server's clock is {} minutes {} the scanner's", skew.abs() / 60, if skew > 0 { "ahead of" } else { "behind" }),
+                format!(
+                    "The NTLM CHALLENGE's timestamp says {} ({skew} s from this machine). Kerberos, which NLA uses in a \
+domain, tolerates 5 minutes by default; certificates can also look not yet valid or expired.",
+                    c.ntlm.as_ref().and_then(|n| n.server_time.clone()).unwrap_or_default()
+                ),
+            )
+            .fix("Synchronise the clocks: on Windows `w32tm /config /syncfromflags:domhier /update` (domain members) or \
+`w32tm /config /manualpeerlist:<ntp server> /syncfromflags:manual /update`, then `w32tm /resync`."),
+        );
+    }
 }
 
 fn finding(

@@ -117,6 +117,7 @@ fn empty_report(typed: &str) -> TargetReport {
         negotiation: None,
         tls: None,
         certificate: None,
+        credssp: None,
         clients: Vec::new(),
         findings: Vec::new(),
         stats: Stats::default(),
@@ -144,7 +145,7 @@ async fn run_probes(
 ) -> tls_scan::TlsObservations {
     let (path, ready) = if opts.direct {
         match connect(ctx, addr).await {
-            Ok(s) => (None, vec![s]),
+            Ok(s) => (None, vec![(None, s)]),
             Err(e) => {
                 fail(report, e);
                 return tls_scan::TlsObservations::default();
@@ -152,7 +153,10 @@ async fn run_probes(
         }
     } else {
         match negotiation_matrix(ctx, addr, opts, report).await {
-            Some((path, ready)) => (Some(path), ready),
+            Some((path, ready)) => (
+                Some(path),
+                ready.into_iter().map(|(p, s)| (Some(p), s)).collect(),
+            ),
             None => return tls_scan::TlsObservations::default(),
         }
     };
@@ -166,14 +170,14 @@ async fn run_probes(
 }
 
 /// One probe per security protocol. Returns the protocol that leads to TLS (SSL, else HYBRID, else HYBRID_EX)
-/// and the connections the probes left waiting for a ClientHello, or `None` when there is no TLS path (or the
+/// and the connections the probes left waiting for a ClientHello (with the protocol each negotiated), or `None` when there is no TLS path (or the
 /// target is unreachable: then `report.error` says why).
 async fn negotiation_matrix(
     ctx: &ProbeContext,
     addr: SocketAddr,
     opts: &ScanOptions,
     report: &mut TargetReport,
-) -> Option<(Protocols, Vec<TcpStream>)> {
+) -> Option<(Protocols, Vec<(Protocols, TcpStream)>)> {
     // SSL first: it tells whether this is an RDP server at all, and usually opens the TLS path.
     let first = match negotiate(ctx, addr, Protocols::SSL).await {
         Ok(n) => n,
@@ -217,7 +221,7 @@ async fn negotiation_matrix(
     let path = [Protocols::SSL, Protocols::HYBRID, Protocols::HYBRID_EX]
         .into_iter()
         .find(|p| ready.iter().any(|(q, _)| q == p))?;
-    Some((path, ready.into_iter().map(|(_, s)| s).collect()))
+    Some((path, ready))
 }
 
 fn error_probe(p: Protocols, detail: String) -> ProtocolProbe {

@@ -9,14 +9,17 @@ use tokio::net::TcpStream;
 use super::tls_enum::{self, codes, Answer, Candidates, Enumeration, Offer, Oracle};
 use super::ScanOptions;
 use crate::analysis::clients::{self, ClientProfile};
+use crate::model::{CredsspReport, NtlmReport};
 use crate::model::{
     ErrorKind, Negotiated, ScanError, ServerOrder, Step, SuiteEntry, TargetReport, TlsReport,
     VersionSupport,
 };
+use crate::probe::credssp;
 use crate::probe::raw::RawOracle;
-use crate::probe::tls::{handshake, RustlsVersions};
+use crate::probe::tls::{handshake, handshake_and_keep, RustlsVersions, TlsSession};
 use crate::wire::tls::suites::{self, Kx, SuiteInfo};
 use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::wire::x224::Protocols;
 
 /// Every version, ascending.
 const VERSIONS: [u16; 5] = [
@@ -147,16 +150,20 @@ pub struct TlsObservations {
 /// Runs the TLS stage: fills `report.tls` (or the TLS error) and returns what the analysis needs.
 pub async fn run(
     oracle: Arc<RawOracle>,
-    ready: Vec<TcpStream>,
+    ready: Vec<Ready>,
     name: &str,
     opts: &ScanOptions,
     report: &mut TargetReport,
 ) -> TlsObservations {
-    let (tls, chain, versions) = if opts.quick {
-        quick(&oracle, ready, name).await
+    let (modern, hybrid, pool) = split_ready(ready);
+    let handshakes = modern_and_credssp(&oracle, modern, hybrid, name);
+    let ((tls, chain, versions), credssp) = if opts.quick {
+        let (modern, credssp) = handshakes.await;
+        (quick(&oracle, modern).await, credssp)
     } else {
-        full(&oracle, ready, name, opts).await
+        full(&oracle, pool, handshakes, opts).await
     };
+    report.credssp = credssp;
     match tls {
         Ok(tls) => report.tls = Some(tls),
         Err(e) => {
@@ -175,32 +182,34 @@ pub async fn run(
     }
 }
 
-/// Enumerates everything; the certificate comes from a hello that showed it in the clear, or else from a
-/// rustls handshake (a TLS 1.3-only server encrypts it).
+/// Enumerates everything, while the modern handshake (and CredSSP) run on their own connections; the
+/// certificate comes from rustls, or else from a hello that showed it in the clear.
 async fn full(
     oracle: &Arc<RawOracle>,
-    ready: Vec<TcpStream>,
-    name: &str,
+    pool: Vec<TcpStream>,
+    handshakes: impl std::future::Future<Output = (ModernResult, Option<CredsspReport>)>,
     opts: &ScanOptions,
-) -> (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>) {
-    // The first ready connection (the SSL probe's, when SSL was accepted) carries a real rustls handshake, as
-    // a modern client would make it, while the enumeration's hellos use the rest.
-    let mut ready = ready.into_iter();
-    let modern = ready.next();
-    for s in ready {
+) -> (
+    (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>),
+    Option<CredsspReport>,
+) {
+    for s in pool {
         oracle.add_ready(s);
     }
     let candidates = registry_candidates(opts.enumeration.max_conns);
-    let rustls = async {
-        match modern {
-            Some(stream) => rustls_on(oracle, stream, name).await,
-            None => rustls_on_new(oracle, name).await,
-        }
-    };
-    let (e, modern): (Enumeration, _) = tokio::join!(
+    let (e, (modern, credssp)): (Enumeration, _) = tokio::join!(
         tls_enum::enumerate(oracle.clone(), &candidates, &opts.enumeration),
-        rustls
+        handshakes
     );
+    (tls_report(oracle, e, modern), credssp)
+}
+
+/// The TLS report from the enumeration and the modern handshake.
+fn tls_report(
+    oracle: &RawOracle,
+    e: Enumeration,
+    modern: ModernResult,
+) -> (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>) {
     let supported: Vec<u16> = e
         .versions
         .iter()
@@ -284,48 +293,152 @@ fn path_label(oracle: &RawOracle) -> String {
         .unwrap_or_else(|| "direct".into())
 }
 
-async fn rustls_on(
-    oracle: &RawOracle,
-    stream: TcpStream,
-    name: &str,
-) -> Result<(Negotiated, Vec<Vec<u8>>), ScanError> {
-    let session = handshake(&oracle.ctx, stream, name, RustlsVersions::Both).await?;
+/// A connection the negotiation left waiting for a ClientHello, with the protocol it negotiated (`None`: direct
+/// TLS, no X.224).
+pub type Ready = (Option<Protocols>, TcpStream);
+
+/// The modern (rustls) handshake: what it negotiated and the chain it saw.
+type ModernResult = Result<(Negotiated, Vec<Vec<u8>>), ScanError>;
+
+fn is_credssp(p: Option<Protocols>) -> bool {
+    matches!(p, Some(Protocols::HYBRID | Protocols::HYBRID_EX))
+}
+
+/// Splits the ready connections: the first carries the modern handshake; a CredSSP one (when the first is not)
+/// carries the CredSSP probe; the rest go to the enumeration.
+fn split_ready(ready: Vec<Ready>) -> (Option<Ready>, Option<TcpStream>, Vec<TcpStream>) {
+    let mut rest = ready.into_iter();
+    let modern = rest.next();
+    let mut hybrid = None;
+    let mut pool = Vec::new();
+    for (p, s) in rest {
+        if hybrid.is_none()
+            && is_credssp(p)
+            && !modern.as_ref().is_some_and(|(m, _)| is_credssp(*m))
+        {
+            hybrid = Some(s);
+        } else {
+            pool.push(s);
+        }
+    }
+    (modern, hybrid, pool)
+}
+
+fn negotiated(oracle: &RawOracle, session: TlsSession) -> (Negotiated, Vec<Vec<u8>>) {
     let n = Negotiated {
         version: version_label(session.version),
         suite: suite_entry(session.version, session.suite),
         via: "rustls".into(),
         path: path_label(oracle),
     };
-    Ok((n, session.chain))
+    (n, session.chain)
 }
 
-async fn rustls_on_new(
+/// The rustls handshake on the first ready connection (or a new one), and CredSSP on a HYBRID connection: the
+/// same one when the server negotiated HYBRID first (an NLA-only server), else its own.
+async fn modern_and_credssp(
     oracle: &RawOracle,
+    modern: Option<Ready>,
+    hybrid: Option<TcpStream>,
     name: &str,
-) -> Result<(Negotiated, Vec<Vec<u8>>), ScanError> {
-    let stream = oracle.open().await?;
-    rustls_on(oracle, stream, name).await
+) -> (ModernResult, Option<CredsspReport>) {
+    let ctx = &oracle.ctx;
+    if let Some((p, stream)) = modern {
+        if is_credssp(p) {
+            return match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
+                Ok((session, mut tls)) => {
+                    let credssp = credssp_report(ctx, &mut tls).await;
+                    (Ok(negotiated(oracle, session)), Some(credssp))
+                }
+                Err(e) => (Err(e), None),
+            };
+        }
+        let modern = async {
+            handshake(ctx, stream, name, RustlsVersions::Both)
+                .await
+                .map(|s| negotiated(oracle, s))
+        };
+        let credssp = async {
+            let stream = hybrid?;
+            Some(
+                match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
+                    Ok((_, mut tls)) => credssp_report(ctx, &mut tls).await,
+                    Err(e) => CredsspReport {
+                        error: Some(e.to_string()),
+                        ..CredsspReport::default()
+                    },
+                },
+            )
+        };
+        return tokio::join!(modern, credssp);
+    }
+    let modern = async {
+        let stream = oracle.open().await?;
+        handshake(ctx, stream, name, RustlsVersions::Both)
+            .await
+            .map(|s| negotiated(oracle, s))
+    };
+    (modern.await, None)
 }
 
-/// One rustls handshake; when rustls cannot agree with the server (legacy versions or suites), raw hellos read
-/// the certificate instead: TLS 1.2, then TLS 1.0, each with the strongest 128 suites it may use.
+/// One TSRequest exchange, as the report shows it.
+async fn credssp_report(
+    ctx: &crate::probe::ProbeContext,
+    tls: &mut tokio_rustls::client::TlsStream<TcpStream>,
+) -> CredsspReport {
+    let answer = match credssp::negotiate(ctx, tls).await {
+        Ok(a) => a,
+        Err(e) => {
+            return CredsspReport {
+                error: Some(e.to_string()),
+                ..CredsspReport::default()
+            }
+        }
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let version = answer.request.version;
+    CredsspReport {
+        version: Some(version),
+        patched: Some(version >= crate::wire::credssp::FIRST_PATCHED_VERSION),
+        error_code: answer.request.error_code.map(|c| format!("0x{c:08X}")),
+        ntlm: answer.challenge.map(|c| {
+            let server = c.timestamp.map(crate::wire::credssp::filetime_to_unix);
+            NtlmReport {
+                product_version: c.product_version,
+                target_name: c.target_name,
+                netbios_computer: c.netbios_computer,
+                netbios_domain: c.netbios_domain,
+                dns_computer: c.dns_computer,
+                dns_domain: c.dns_domain,
+                dns_tree: c.dns_tree,
+                server_time: server.and_then(|t| {
+                    time::OffsetDateTime::from_unix_timestamp(t)
+                        .ok()?
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                }),
+                clock_skew_s: server.map(|t| t - now),
+            }
+        }),
+        error: None,
+    }
+}
+
+/// Quick mode: the modern handshake's result; when rustls could not agree with the server (legacy versions or
+/// suites), raw hellos read the certificate instead: TLS 1.2, then TLS 1.0, each with the strongest 128 suites
+/// it may use.
 async fn quick(
     oracle: &Arc<RawOracle>,
-    mut ready: Vec<TcpStream>,
-    name: &str,
+    modern: ModernResult,
 ) -> (Result<TlsReport, ScanError>, Vec<Vec<u8>>, Vec<u16>) {
-    let stream = match ready.pop() {
-        Some(s) => Ok(s),
-        None => oracle.open().await,
-    };
-    let rustls_error = match stream {
+    let rustls_error = match modern {
+        // One handshake does not tell which versions the server accepts: no list for the analysis.
+        Ok((n, chain)) => return (Ok(one_handshake(n)), chain, Vec::new()),
+        Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
         Err(e) => return (Err(e), Vec::new(), Vec::new()),
-        Ok(s) => match rustls_on(oracle, s, name).await {
-            // One handshake does not tell which versions the server accepts: no list for the analysis.
-            Ok((n, chain)) => return (Ok(one_handshake(n)), chain, Vec::new()),
-            Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
-            Err(e) => return (Err(e), Vec::new(), Vec::new()),
-        },
     };
     for version in [codes::TLS12, codes::TLS10] {
         let mut usable: Vec<&SuiteInfo> = suites::all()

@@ -10,6 +10,7 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvi
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme, SupportedProtocolVersion};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 use super::{timeout_error, ProbeContext};
 use crate::model::{ErrorKind, ScanError, Step};
@@ -123,6 +124,18 @@ pub async fn handshake(
     host: &str,
     versions: RustlsVersions,
 ) -> Result<TlsSession, ScanError> {
+    handshake_and_keep(ctx, stream, host, versions)
+        .await
+        .map(|(session, _)| session)
+}
+
+/// Like [`handshake`], and keeps the connection open for what follows TLS (CredSSP).
+pub async fn handshake_and_keep(
+    ctx: &ProbeContext,
+    stream: TcpStream,
+    host: &str,
+    versions: RustlsVersions,
+) -> Result<(TlsSession, TlsStream<TcpStream>), ScanError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = RecordingVerifier::new(provider.clone());
     let protocol_versions: &[&'static SupportedProtocolVersion] = match versions {
@@ -153,11 +166,14 @@ pub async fn handshake(
         .map(|s| u16::from(s.suite()))
         .unwrap_or_default();
     let chain = verifier.take_chain().unwrap_or_default();
-    Ok(TlsSession {
-        version,
-        suite,
-        chain,
-    })
+    Ok((
+        TlsSession {
+            version,
+            suite,
+            chain,
+        },
+        tls,
+    ))
 }
 
 fn classify_rustls_error(e: &std::io::Error) -> ScanError {

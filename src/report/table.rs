@@ -105,6 +105,9 @@ pub fn render_target(t: &TargetReport) -> String {
             }
         ));
     }
+    if let Some(c) = &t.credssp {
+        out.push_str(&format!("\nCredSSP (NLA): {}\n", credssp_line(c)));
+    }
     if let Some(tls) = &t.tls {
         let mut table = new_table(&["Version", "Order", "Cipher suite", "Bits", "Weak"]);
         for v in &tls.versions {
@@ -277,4 +280,35 @@ fn suite_notes(id: &str) -> (String, String) {
         }
     }
     (i.bits.to_string(), weak.join(", "))
+}
+
+/// One line on CredSSP: the version and what it means, and who the server says it is.
+fn credssp_line(c: &crate::model::CredsspReport) -> String {
+    let Some(version) = c.version else {
+        return format!("no answer ({})", c.error.as_deref().unwrap_or("unknown"));
+    };
+    let mut line = format!(
+        "version {version}, {}",
+        if c.patched == Some(true) {
+            "with the 2018 CVE-2018-0886 fix"
+        } else {
+            "WITHOUT the 2018 CVE-2018-0886 fix"
+        }
+    );
+    if let Some(n) = &c.ntlm {
+        let names: Vec<&str> = [&n.netbios_computer, &n.dns_computer, &n.netbios_domain]
+            .into_iter()
+            .filter_map(|v| v.as_deref())
+            .collect();
+        if !names.is_empty() {
+            line.push_str(&format!("; NTLM names {}", names.join(", ")));
+        }
+        if let Some(v) = &n.product_version {
+            line.push_str(&format!("; Windows {v}"));
+        }
+        if let Some(skew) = n.clock_skew_s {
+            line.push_str(&format!("; clock {skew:+} s from this machine"));
+        }
+    }
+    line
 }

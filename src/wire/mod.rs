@@ -1,5 +1,6 @@
 //! Pure wire codecs: bytes in, structures out. No I/O, no async.
 
+pub mod credssp;
 pub mod reader;
 pub mod x224;
 
