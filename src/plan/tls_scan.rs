@@ -217,6 +217,20 @@ fn tls_report(
         .map(|(v, _)| *v)
         .collect();
     if supported.is_empty() {
+        if let Ok((n, chain)) = modern {
+            // rustls got through where every hand-built hello failed: report what it saw, and say the
+            // enumeration is incomplete rather than claim no TLS.
+            let version = clients::version_code(&n.version).into_iter().collect();
+            let mut tls = one_handshake(n);
+            tls.anomalies = e.anomalies.clone();
+            tls.anomalies.push(
+                "every hand-built ClientHello was refused while a rustls handshake succeeded: versions and \
+suites are incomplete"
+                    .into(),
+            );
+            tls.hellos = e.hellos;
+            return (Ok(tls), chain, version);
+        }
         let err = e.first_error.clone().unwrap_or_else(|| {
             ScanError::new(
                 Step::Tls,
