@@ -106,6 +106,10 @@ struct ScanArgs {
     /// Retries of a hello after a reset or a timeout (with doubling back-off).
     #[arg(long, default_value_t = 2, value_name = "N")]
     retries: u32,
+    /// Send `Cookie: mstshash=NAME` in each Connection Request, as mstsc does with the user name (some load
+    /// balancers and RD Connection Brokers route on it).
+    #[arg(long, value_name = "NAME")]
+    cookie: Option<String>,
     /// No progress bar on standard error.
     #[arg(long)]
     no_progress: bool,
@@ -206,6 +210,12 @@ async fn scan(args: ScanArgs) -> i32 {
     };
     opts.analysis.warn_days = args.warn_days;
     opts.quick = args.quick;
+    if let Some(c) = &args.cookie {
+        if c.is_empty() || c.len() > 127 || !c.bytes().all(|b| b.is_ascii_graphic()) {
+            return usage("--cookie takes 1 to 127 printable ASCII characters without spaces");
+        }
+        opts.cookie = Some(c.clone());
+    }
     opts.enumeration.max_conns = opts.max_conns;
     opts.enumeration.delay = Duration::from_millis(args.delay);
     opts.enumeration.retries = args.retries;

@@ -97,6 +97,11 @@ fn xrdp_tls_with_expired_self_signed_certificate_is_reported_as_windows_admins_s
     assert_eq!(cert["sha1_thumbprint"], openssl_sha1(&leaf_pem).as_str());
     let expired = finding(&t, "cert-expired").expect("cert-expired finding");
     assert_eq!(expired["severity"], "critical");
+    let fix = expired["fix"].as_str().expect("cert-expired has a fix");
+    assert!(
+        fix.contains("Remote Desktop") && fix.contains("SSLCertificateSHA1Hash"),
+        "{fix}"
+    );
     assert!(finding(&t, "cert-renewal-failed").is_some());
     assert_eq!(
         code, 1,
@@ -251,4 +256,29 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let (out, _) = rdptls(&["scan", "127.0.0.1", "--fail-on", "sometimes"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cookie_is_sent_in_the_connection_request() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let first = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut buf = [0u8; 256];
+        let n = s.read(&mut buf).unwrap_or(0);
+        buf[..n].to_vec()
+    });
+    let (_, code, _) = scan_json(&[
+        &format!("127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+        "--cookie",
+        "alice",
+    ]);
+    assert_eq!(code, 3);
+    let request = first.join().expect("listener");
+    let text = String::from_utf8_lossy(&request);
+    assert!(text.contains("Cookie: mstshash=alice\r\n"), "{text:?}");
+    assert_eq!(request[0], 3, "TPKT");
 }

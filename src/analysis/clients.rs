@@ -63,6 +63,7 @@ impl ClientProfile {
             suites: self.suites.clone(),
             groups: self.groups.clone(),
             x25519_share: self.groups.contains(&crate::plan::tls_enum::codes::X25519),
+            renegotiation_scsv: self.entry.renegotiation_scsv,
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct ScanOptions {
     pub quick: bool,
     /// Enumeration settings: connections in flight, retries, delay.
     pub enumeration: tls_enum::EnumOptions,
+    /// `Cookie: mstshash=` sent in every Connection Request, as mstsc sends the user name.
+    pub cookie: Option<String>,
     /// Client profiles to replay; `None` skips the simulation.
     pub clients: Option<Arc<Vec<crate::analysis::clients::ClientProfile>>>,
 }
@@ -54,6 +56,7 @@ impl Default for ScanOptions {
             analysis: analysis::AnalysisOptions::default(),
             quick: false,
             enumeration: tls_enum::EnumOptions::default(),
+            cookie: None,
             clients: None,
         }
     }
@@ -62,7 +65,8 @@ impl Default for ScanOptions {
 /// Scans one target and returns its full report, findings included. Never fails: errors are in the report.
 pub async fn scan_target(typed: &str, opts: &ScanOptions) -> TargetReport {
     let started = Instant::now();
-    let ctx = ProbeContext::new(opts.timeout);
+    let mut ctx = ProbeContext::new(opts.timeout);
+    ctx.cookie = opts.cookie.clone();
     let mut report = empty_report(typed);
     let mut seen = tls_scan::TlsObservations::default();
     match Target::parse(typed) {

@@ -27,6 +27,8 @@ pub struct Offer {
     pub groups: Vec<u16>,
     /// TLS 1.3: send an X25519 key share (when x25519 is in `groups`); otherwise an empty one (HelloRetryRequest).
     pub x25519_share: bool,
+    /// Append TLS_EMPTY_RENEGOTIATION_INFO_SCSV (some servers refuse a hello without it).
+    pub renegotiation_scsv: bool,
 }
 
 impl Offer {
@@ -292,6 +294,7 @@ impl<O: Oracle> Run<O> {
                 suites: remaining.clone(),
                 groups: self.groups_for_offer(),
                 x25519_share: version == TLS13,
+                renegotiation_scsv: true,
             };
             let answer = self.ask(offer).await;
             tell(answer_version(&answer) >= version);
@@ -338,6 +341,7 @@ impl<O: Oracle> Run<O> {
             suites: tls13.iter().chain(&part).copied().collect(),
             groups: self.groups_for_offer(),
             x25519_share: true,
+            renegotiation_scsv: true,
         };
         let (seed12, seed13, tls13_refused) = match self.ask(offer).await {
             Some(Answer::Hello {
@@ -385,6 +389,7 @@ impl<O: Oracle> Run<O> {
             suites: suites.clone(),
             groups: self.groups_for_offer(),
             x25519_share: version == TLS13,
+            renegotiation_scsv: true,
         };
         match self.ask(offer).await? {
             Answer::Hello {
@@ -412,6 +417,7 @@ impl<O: Oracle> Run<O> {
                 versions: vec![version],
                 suites: suites.clone(),
                 x25519_share: version == TLS13 && left.contains(&X25519),
+                renegotiation_scsv: true,
                 groups: left.clone(),
             };
             match self.ask(offer).await {

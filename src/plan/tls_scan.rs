@@ -464,6 +464,7 @@ async fn quick(
             suites: usable.iter().take(128).map(|i| i.id).collect(),
             groups: GROUPS.iter().map(|g| g.0).collect(),
             x25519_share: false,
+            renegotiation_scsv: true,
         };
         if let Ok(Answer::Hello {
             version: v,
@@ -556,6 +557,7 @@ fn offer_key(o: &Offer) -> Vec<u8> {
         k.push(0xFF);
     }
     k.push(o.x25519_share as u8);
+    k.push(o.renegotiation_scsv as u8);
     k
 }
 

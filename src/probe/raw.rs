@@ -98,6 +98,7 @@ impl RawOracle {
         spec.versions = versions;
         spec.groups = offer.groups.iter().map(|g| NamedGroup(*g)).collect();
         spec.server_name = self.server_name.clone();
+        spec.renegotiation_scsv = offer.renegotiation_scsv;
         spec.key_share = if !spec.offers_tls13() {
             KeyShareOffer::None
         } else if offer.x25519_share && spec.groups.contains(&NamedGroup::X25519) {
