@@ -81,7 +81,8 @@ struct ScanArgs {
     /// The name to check the certificate against (default: the target's host).
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
-    /// Connections in flight at once to one host.
+    /// Connections in flight at once to one host for the enumeration's hellos and the client replays (the
+    /// negotiation probes, and the rustls and CredSSP handshakes beside the enumeration, come on top of these).
     #[arg(long, default_value_t = 8, value_name = "N")]
     max_conns: usize,
     /// Hosts scanned at once.
