@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::model::{CertificateReport, ClientResult, Negotiation, ProtocolResult};
+use crate::model::{CertificateReport, ClientResult, Negotiation};
 use crate::plan::tls_enum::{version_name, Answer, Offer};
 
 /// The profiles shipped with rdptls: `data/clients.toml`.
@@ -248,14 +248,6 @@ fn labels(versions: &[u16]) -> String {
         .map(|v| version_name(*v))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// True when the server refuses every request this client can make at the negotiation step (not used for TLS).
-pub fn refused_at_negotiation(negotiation: &Negotiation) -> bool {
-    negotiation
-        .protocols
-        .iter()
-        .all(|p| p.result != ProtocolResult::Accepted)
 }
 
 #[cfg(test)]

@@ -672,14 +672,9 @@ fn retryable(e: &ScanError) -> bool {
 }
 
 pub fn version_name(v: u16) -> &'static str {
-    match v {
-        SSL3 => "SSL3.0",
-        TLS10 => "TLS1.0",
-        TLS11 => "TLS1.1",
-        TLS12 => "TLS1.2",
-        TLS13 => "TLS1.3",
-        _ => "unknown",
-    }
+    crate::wire::tls::ProtocolVersion(v)
+        .name()
+        .unwrap_or("unknown")
 }
 
 #[cfg(test)]

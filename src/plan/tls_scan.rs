@@ -132,7 +132,12 @@ pub fn load_profiles(text: &str) -> Result<Vec<ClientProfile>, String> {
     clients::load(
         text,
         |name| suites::by_iana_name(name).map(|i| i.id),
-        |name| (0..=u16::MAX).find(|g| NamedGroup(*g).name() == Some(name)),
+        |name| {
+            NamedGroup::NAMED
+                .iter()
+                .find(|g| g.name() == Some(name))
+                .map(|g| g.0)
+        },
     )
 }
 
