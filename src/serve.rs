@@ -613,7 +613,7 @@ async fn hold(stream: &mut TcpStream, cap: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::tls::RecordingVerifier;
+    use crate::probe::tls::accept_any_config;
     use crate::wire::x224::X224Reply;
     use rustls::pki_types::ServerName;
     use rustls::ProtocolVersion;
@@ -694,13 +694,7 @@ mod tests {
         stream: TcpStream,
         versions: &[&'static SupportedProtocolVersion],
     ) -> io::Result<(ProtocolVersion, Vec<u8>)> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_protocol_versions(versions)
-            .unwrap()
-            .dangerous()
-            .with_custom_certificate_verifier(RecordingVerifier::new(provider))
-            .with_no_client_auth();
+        let (config, _) = accept_any_config(versions).unwrap();
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
         let name = ServerName::try_from("rdptls-demo").unwrap();
         let tls = timeout(WAIT, connector.connect(name, stream)).await??;
@@ -847,13 +841,7 @@ mod tests {
         let mut stream = connect(&server).await;
         send_request(&mut stream, 0x03).await;
         read_packet(&mut stream).await;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .dangerous()
-            .with_custom_certificate_verifier(RecordingVerifier::new(provider))
-            .with_no_client_auth();
+        let (config, _) = accept_any_config(rustls::DEFAULT_VERSIONS).unwrap();
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
         let name = ServerName::try_from("rdptls-demo").unwrap();
         let mut tls = timeout(WAIT, connector.connect(name, stream))

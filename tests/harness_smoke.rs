@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rdptls::fixtures::FixtureCert;
-use rdptls::probe::tls::RecordingVerifier;
+use rdptls::probe::tls::accept_any_config;
 use rdptls::wire::x224::{tpkt_packet_len, ConnectionRequest, Protocols};
 use rustls::pki_types::ServerName;
 use rustls::ProtocolVersion;
@@ -55,13 +55,7 @@ fn reply_to(port: u16, requested: u32) -> String {
 
 /// A blocking rustls handshake over `stream`; the negotiated version and the leaf certificate's common name.
 fn tls_handshake(stream: &mut TcpStream) -> (ProtocolVersion, String) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(RecordingVerifier::new(provider))
-        .with_no_client_auth();
+    let (config, _) = accept_any_config(rustls::DEFAULT_VERSIONS).unwrap();
     let name = ServerName::try_from("rdptls-demo").unwrap();
     let mut conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
     while conn.is_handshaking() {

@@ -108,6 +108,23 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 }
 
+/// A client configuration that accepts any certificate chain and records it (see [`RecordingVerifier`]), offering
+/// `versions`, with resumption off so that every handshake shows the certificate. The one such configuration: the
+/// probes and the fixture servers' tests share it.
+pub fn accept_any_config(
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<(rustls::ClientConfig, Arc<RecordingVerifier>), rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = RecordingVerifier::new(provider.clone());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    config.resumption = Resumption::disabled();
+    Ok((config, verifier))
+}
+
 /// The SNI / name rustls is given: the typed host name, or the IP (rustls sends no SNI for an IP).
 pub fn server_name(host: &str) -> ServerName<'static> {
     match host.parse::<IpAddr>() {
@@ -136,20 +153,13 @@ pub async fn handshake_and_keep(
     host: &str,
     versions: RustlsVersions,
 ) -> Result<(TlsSession, TlsStream<TcpStream>), ScanError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = RecordingVerifier::new(provider.clone());
     let protocol_versions: &[&'static SupportedProtocolVersion] = match versions {
         RustlsVersions::Both => &[&rustls::version::TLS13, &rustls::version::TLS12],
         RustlsVersions::Tls12Only => &[&rustls::version::TLS12],
         RustlsVersions::Tls13Only => &[&rustls::version::TLS13],
     };
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(protocol_versions)
-        .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Other, e.to_string()))?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier.clone())
-        .with_no_client_auth();
-    config.resumption = Resumption::disabled();
+    let (mut config, verifier) = accept_any_config(protocol_versions)
+        .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Other, e.to_string()))?;
     config.enable_sni = host.parse::<IpAddr>().is_err();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let tls = match tokio::time::timeout(ctx.timeout, connector.connect(server_name(host), stream))
