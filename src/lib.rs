@@ -9,5 +9,6 @@ pub mod model;
 pub mod plan;
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod serve;
 pub mod wire;

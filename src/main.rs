@@ -7,8 +7,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use rdptls::model::Severity;
-use rdptls::plan::{scan_many, ScanOptions};
 use rdptls::report::{self, exit};
+use rdptls::scan::{scan_many, ScanOptions};
 
 #[derive(Parser)]
 #[command(
@@ -240,8 +240,8 @@ async fn scan(args: ScanArgs) -> i32 {
         let profiles = match &args.clients {
             Some(path) => std::fs::read_to_string(path)
                 .map_err(|e| format!("reading {}: {e}", path.display()))
-                .and_then(|text| rdptls::plan::tls_scan::extended_profiles(&text)),
-            None => rdptls::plan::tls_scan::builtin_profiles(),
+                .and_then(|text| rdptls::analysis::clients::extended_profiles(&text)),
+            None => rdptls::analysis::clients::builtin_profiles(),
         };
         match profiles {
             Ok(p) => opts.clients = Some(std::sync::Arc::new(p)),
@@ -354,7 +354,7 @@ async fn demo(profile: &str, json: bool) -> i32 {
         "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n",
         profile.describe()
     );
-    let clients = match rdptls::plan::tls_scan::builtin_profiles() {
+    let clients = match rdptls::analysis::clients::builtin_profiles() {
         Ok(p) => std::sync::Arc::new(p),
         Err(e) => return usage(e),
     };

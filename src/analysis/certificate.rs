@@ -10,7 +10,7 @@ use x509_parser::oid_registry::Oid;
 use x509_parser::prelude::{FromDer, GeneralName};
 use x509_parser::public_key::PublicKey;
 
-use crate::model::{CertificateReport, KeyInfo};
+use crate::model::{CertificateReport, KeyInfo, KeyType};
 
 /// The Remote Desktop Authentication EKU, 1.3.6.1.4.1.311.54.1.2.
 pub const OID_REMOTE_DESKTOP_AUTH: &str = "1.3.6.1.4.1.311.54.1.2";
@@ -193,33 +193,33 @@ fn key_info(cert: &X509Certificate<'_>) -> KeyInfo {
         .map(|o| curve_name(&o.to_id_string()));
     match spki.parsed() {
         Ok(PublicKey::RSA(rsa)) => KeyInfo {
-            kind: "RSA".into(),
+            kind: KeyType::Rsa,
             bits: rsa.key_size() as u32,
             curve: None,
         },
         Ok(PublicKey::EC(ec)) => KeyInfo {
-            kind: "EC".into(),
+            kind: KeyType::Ec,
             bits: ec.key_size() as u32,
             curve,
         },
         Ok(PublicKey::DSA(y)) => KeyInfo {
-            kind: "DSA".into(),
+            kind: KeyType::Dsa,
             bits: (y.len() * 8) as u32,
             curve: None,
         },
         _ => match spki.algorithm.algorithm.to_id_string().as_str() {
             "1.3.101.112" => KeyInfo {
-                kind: "Ed25519".into(),
+                kind: KeyType::Ed25519,
                 bits: 256,
                 curve: None,
             },
             "1.3.101.113" => KeyInfo {
-                kind: "Ed448".into(),
+                kind: KeyType::Ed448,
                 bits: 456,
                 curve: None,
             },
             other => KeyInfo {
-                kind: other.to_string(),
+                kind: KeyType::Other(other.to_string()),
                 bits: 0,
                 curve: None,
             },
@@ -360,7 +360,7 @@ mod tests {
         let c = report(FixtureCert::Expired, Some("WIN-RDPTLS01"));
         assert!(c.expired && !c.not_yet_valid && c.self_signed);
         assert!((-41..=-39).contains(&c.days_left), "{}", c.days_left);
-        assert_eq!((c.key.kind.as_str(), c.key.bits), ("RSA", 2048));
+        assert_eq!((c.key.kind.clone(), c.key.bits), (KeyType::Rsa, 2048));
         assert_eq!(c.eku, ["serverAuth"]);
         assert_eq!(c.name_matches, Some(true), "no SAN: the CN counts");
 

@@ -3,8 +3,12 @@
 
 use serde::Deserialize;
 
-use crate::model::{CertificateReport, ClientResult, Negotiation};
-use crate::plan::tls_enum::{version_name, Answer, Offer};
+use crate::model::codes::group_by_name;
+use crate::model::{
+    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity, KeyType,
+    NamedGroup, Negotiation, Offer, ProtocolVersion,
+};
+use crate::wire::tls::suites;
 
 /// The profiles shipped with rdptls: `data/clients.toml`.
 pub const BUILTIN_PROFILES: &str = include_str!("../../data/clients.toml");
@@ -38,6 +42,9 @@ pub struct ClientProfileEntry {
     pub sources: Vec<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// A client that counts as current: one of them failing makes the client findings high.
+    #[serde(default)]
+    pub current: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,10 +56,10 @@ struct ProfilesFile {
 #[derive(Debug, Clone)]
 pub struct ClientProfile {
     pub entry: ClientProfileEntry,
-    /// Wire versions, ascending.
-    pub versions: Vec<u16>,
-    pub suites: Vec<u16>,
-    pub groups: Vec<u16>,
+    /// Versions, ascending.
+    pub versions: Vec<ProtocolVersion>,
+    pub suites: Vec<CipherSuite>,
+    pub groups: Vec<NamedGroup>,
 }
 
 impl ClientProfile {
@@ -62,25 +69,40 @@ impl ClientProfile {
             versions: self.versions.clone(),
             suites: self.suites.clone(),
             groups: self.groups.clone(),
-            x25519_share: self.groups.contains(&crate::plan::tls_enum::codes::X25519),
+            x25519_share: self.groups.contains(&NamedGroup::X25519),
             renegotiation_scsv: self.entry.renegotiation_scsv,
         }
     }
 }
 
-/// Parses a profiles file, resolving names with the given lookups; an unknown name is an error that names it.
-pub fn load(
-    text: &str,
-    suite_id: impl Fn(&str) -> Option<u16>,
-    group_id: impl Fn(&str) -> Option<u16>,
-) -> Result<Vec<ClientProfile>, String> {
+/// The built-in client profiles.
+pub fn builtin_profiles() -> Result<Vec<ClientProfile>, String> {
+    load(BUILTIN_PROFILES)
+}
+
+/// The built-in profiles extended by a user's file of the same format: an entry with a built-in id replaces
+/// that profile, any other is added.
+pub fn extended_profiles(user: &str) -> Result<Vec<ClientProfile>, String> {
+    let mut profiles = builtin_profiles()?;
+    for p in load(user)? {
+        match profiles.iter_mut().find(|q| q.entry.id == p.entry.id) {
+            Some(q) => *q = p,
+            None => profiles.push(p),
+        }
+    }
+    Ok(profiles)
+}
+
+/// Parses a profiles file (the `data/clients.toml` format), resolving names against the registries; an unknown
+/// name is an error that names it.
+pub fn load(text: &str) -> Result<Vec<ClientProfile>, String> {
     let file: ProfilesFile = toml::from_str(text).map_err(|e| format!("client profiles: {e}"))?;
     let mut out = Vec::new();
     for entry in file.client {
         let mut versions = Vec::new();
         for v in &entry.versions {
             versions.push(
-                version_code(v)
+                ProtocolVersion::from_label(v)
                     .ok_or_else(|| format!("client {}: unknown version {v:?}", entry.id))?,
             );
         }
@@ -89,14 +111,17 @@ pub fn load(
             .suites
             .iter()
             .map(|s| {
-                suite_id(s)
+                suites::by_iana_name(s)
+                    .map(|i| CipherSuite(i.id))
                     .ok_or_else(|| format!("client {}: unknown cipher suite {s:?}", entry.id))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let groups = entry
             .groups
             .iter()
-            .map(|g| group_id(g).ok_or_else(|| format!("client {}: unknown group {g:?}", entry.id)))
+            .map(|g| {
+                group_by_name(g).ok_or_else(|| format!("client {}: unknown group {g:?}", entry.id))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if versions.is_empty() || suites.is_empty() {
             return Err(format!(
@@ -114,18 +139,12 @@ pub fn load(
     Ok(out)
 }
 
-pub fn version_code(label: &str) -> Option<u16> {
-    crate::wire::tls::ProtocolVersion::from_label(label).map(|v| v.0)
-}
-
 /// Everything the verdict needs besides the handshake answer.
 pub struct ServerFacts<'a> {
     pub negotiation: Option<&'a Negotiation>,
     pub certificate: Option<&'a CertificateReport>,
     /// The server's accepted versions (from enumeration), to explain a refusal.
-    pub versions: &'a [u16],
-    /// Suite names, to print what was negotiated.
-    pub suite_name: &'a dyn Fn(u16) -> String,
+    pub versions: &'a [ProtocolVersion],
 }
 
 /// Will `client` connect? `answer` is the server's reply to the client's own ClientHello (`None` when the server
@@ -144,45 +163,45 @@ pub fn verdict(
         suite: None,
         reason: None,
         client_error: None,
+        failure: None,
+        current: e.current,
     };
     let tls_error = e.tls_error.clone();
     let Some(answer) = answer else {
         let standard = facts.negotiation.is_some_and(|n| n.standard_rdp_security);
         if standard {
             r.connects = true;
-            r.version = Some("standard RDP security".into());
+            r.version = Some(ClientSecurity::StandardRdp);
             r.reason = Some("no TLS: the server selects standard RDP security".into());
         } else {
             r.reason = Some("the server offers no TLS path".into());
+            r.failure = Some(ClientFailure::NoTlsPath);
         }
         return r;
     };
     match answer {
         Answer::Refused { detail } | Answer::VersionRefused { detail } => {
-            let shared: Vec<&str> = client
-                .versions
-                .iter()
-                .filter(|v| facts.versions.contains(v))
-                .map(|v| version_name(*v))
-                .collect();
-            let server: Vec<&str> = facts.versions.iter().map(|v| version_name(*v)).collect();
-            r.reason = Some(if shared.is_empty() && !facts.versions.is_empty() {
-                format!(
+            let shared = client.versions.iter().any(|v| facts.versions.contains(v));
+            if !shared && !facts.versions.is_empty() {
+                r.reason = Some(format!(
                     "no TLS version in common: the client offers {}, the server accepts {}",
                     labels(&client.versions),
-                    server.join(", ")
-                )
+                    labels(facts.versions)
+                ));
+                r.failure = Some(ClientFailure::NoVersionInCommon);
             } else {
-                format!(
+                r.reason = Some(format!(
                     "the server refused the client's hello ({detail}): no cipher suite in common"
-                )
-            });
+                ));
+                r.failure = Some(ClientFailure::NoSuiteInCommon);
+            }
             r.client_error = tls_error;
         }
         Answer::Violation { detail } => {
             r.reason = Some(format!(
                 "the server answered with something the client did not offer: {detail}"
             ));
+            r.failure = Some(ClientFailure::ServerViolation);
             r.client_error = tls_error;
         }
         Answer::Hello {
@@ -191,34 +210,43 @@ pub fn verdict(
             dh_bits,
             ..
         } => {
-            r.version = Some(version_name(*version).to_string());
-            r.suite = Some((facts.suite_name)(*suite));
+            r.version = Some(ClientSecurity::Tls(*version));
+            r.suite = Some(*suite);
             let level = e.security_level.unwrap_or(0);
             let cert = facts.certificate;
             let problem = if !client.versions.contains(version) {
                 // A hello without supported_versions allows any version up to its highest; the server went
                 // lower than this client's lowest.
-                Some(format!(
-                    "the server negotiates {}, which the client does not accept (it offers {})",
-                    version_name(*version),
-                    labels(&client.versions)
+                Some((
+                    ClientFailure::VersionNotAccepted,
+                    format!(
+                        "the server negotiates {}, which the client does not accept (it offers {})",
+                        version_name(*version),
+                        labels(&client.versions)
+                    ),
                 ))
             } else if !client.suites.contains(suite) {
-                Some(format!(
-                    "the server chose {}, which the client did not offer",
-                    (facts.suite_name)(*suite)
+                Some((
+                    ClientFailure::SuiteNotOffered,
+                    format!("the server chose {suite}, which the client did not offer"),
                 ))
-            } else if level >= 1 && *version < 0x0303 {
-                Some(format!(
-                    "{} needs SHA-1/MD5 handshake signatures, which OpenSSL 3 refuses at security level {level} \
-(it connects with /tls-seclevel:0)",
-                    version_name(*version)
+            } else if level >= 1 && *version < ProtocolVersion::TLS1_2 {
+                Some((
+                    ClientFailure::SecurityLevel,
+                    format!(
+                        "{} needs SHA-1/MD5 handshake signatures, which OpenSSL 3 refuses at security level \
+{level} (it connects with /tls-seclevel:0)",
+                        version_name(*version)
+                    ),
                 ))
             } else if let (Some(min), Some(c)) = (e.min_rsa_bits, cert) {
-                (c.key.kind == "RSA" && c.key.bits < min).then(|| {
-                    format!(
-                        "the certificate's RSA key has {} bits; the client requires {min}",
-                        c.key.bits
+                (c.key.kind == KeyType::Rsa && c.key.bits < min).then(|| {
+                    (
+                        ClientFailure::RsaKeyTooSmall,
+                        format!(
+                            "the certificate's RSA key has {} bits; the client requires {min}",
+                            c.key.bits
+                        ),
                     )
                 })
             } else {
@@ -227,12 +255,16 @@ pub fn verdict(
             let problem = problem.or_else(|| {
                 let (min, bits) = (e.min_dh_bits?, (*dh_bits)?);
                 (bits < min).then(|| {
-                    format!("the server's DH group has {bits} bits; the client requires {min}")
+                    (
+                        ClientFailure::DhGroupTooSmall,
+                        format!("the server's DH group has {bits} bits; the client requires {min}"),
+                    )
                 })
             });
             match problem {
-                Some(p) => {
+                Some((failure, p)) => {
                     r.reason = Some(p);
+                    r.failure = Some(failure);
                     r.client_error = tls_error;
                 }
                 None => r.connects = true,
@@ -242,7 +274,12 @@ pub fn verdict(
     r
 }
 
-fn labels(versions: &[u16]) -> String {
+/// A version's name in a reason: `TLS1.2`, or `unknown`.
+fn version_name(v: ProtocolVersion) -> &'static str {
+    v.name().unwrap_or("unknown")
+}
+
+fn labels(versions: &[ProtocolVersion]) -> String {
     versions
         .iter()
         .map(|v| version_name(*v))
@@ -275,17 +312,18 @@ mod tests {
                 tls_error: Some("ERR_TLS".into()),
                 sources: Vec::new(),
                 notes: None,
+                current: false,
             },
-            versions: versions.to_vec(),
-            suites: suites.to_vec(),
-            groups: vec![29],
+            versions: versions.iter().map(|v| ProtocolVersion(*v)).collect(),
+            suites: suites.iter().map(|s| CipherSuite(*s)).collect(),
+            groups: vec![NamedGroup::X25519],
         }
     }
 
     fn hello(version: u16, suite: u16, dh_bits: Option<u32>) -> Answer {
         Answer::Hello {
-            version,
-            suite,
+            version: ProtocolVersion(version),
+            suite: CipherSuite(suite),
             group: None,
             dh_bits,
             chain: Vec::new(),
@@ -304,7 +342,7 @@ mod tests {
         assert_eq!(
             c.key,
             KeyInfo {
-                kind: "RSA".into(),
+                kind: KeyType::Rsa,
                 bits,
                 curve: None
             }
@@ -405,14 +443,14 @@ mod tests {
                 "did not offer",
             ),
         ];
-        let name = |s: u16| format!("0x{s:04X}");
         for (what, client, answer, versions, bits, connects, reason) in cases {
             let c = cert(bits);
+            let versions: Vec<ProtocolVersion> =
+                versions.iter().map(|v| ProtocolVersion(*v)).collect();
             let facts = ServerFacts {
                 negotiation: None,
                 certificate: Some(&c),
-                versions,
-                suite_name: &name,
+                versions: &versions,
             };
             let r = verdict(client, answer.as_ref(), &facts);
             assert_eq!(r.connects, connects, "{what}: {r:?}");
@@ -427,15 +465,66 @@ mod tests {
     #[test]
     fn without_a_tls_path_only_standard_rdp_security_connects() {
         let c = profile(&[0x0303], &[0xC02F], None, None);
-        let name = |s: u16| format!("0x{s:04X}");
         let facts = ServerFacts {
             negotiation: None,
             certificate: None,
             versions: &[],
-            suite_name: &name,
         };
         let r = verdict(&c, None, &facts);
         assert!(!r.connects);
         assert!(r.reason.unwrap().contains("no TLS path"));
+    }
+
+    #[test]
+    fn every_builtin_profile_loads_and_cites_a_source() {
+        let profiles = builtin_profiles().expect("data/clients.toml loads");
+        for id in [
+            "mstsc-win7-no-tls12",
+            "mstsc-win7",
+            "mstsc-win81",
+            "mstsc-win10",
+            "mstsc-win11",
+            "freerdp-2",
+            "freerdp-3",
+        ] {
+            assert!(profiles.iter().any(|p| p.entry.id == id), "{id}");
+        }
+        for p in &profiles {
+            assert!(
+                !p.entry.sources.is_empty(),
+                "{} cites no source",
+                p.entry.id
+            );
+            assert!(p.suites.len() <= 128, "{}", p.entry.id);
+        }
+    }
+
+    #[test]
+    fn a_user_file_replaces_and_adds_profiles() {
+        let user = r#"
+[[client]]
+id = "freerdp-3"
+name = "FreeRDP 3, our build"
+versions = ["TLS1.3"]
+suites = ["TLS_AES_128_GCM_SHA256"]
+groups = ["x25519"]
+
+[[client]]
+id = "kiosk"
+name = "Kiosk thin client"
+versions = ["TLS1.2"]
+suites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+groups = ["secp256r1"]
+"#;
+        let builtin = builtin_profiles().unwrap();
+        let all = extended_profiles(user).unwrap();
+        assert_eq!(all.len(), builtin.len() + 1);
+        let f3 = all.iter().find(|p| p.entry.id == "freerdp-3").unwrap();
+        assert_eq!(f3.versions, [ProtocolVersion::TLS1_3]);
+        assert_eq!(all.last().unwrap().entry.id, "kiosk");
+        let bad = user.replace("TLS_AES_128_GCM_SHA256", "TLS_NO_SUCH_SUITE");
+        assert!(extended_profiles(&bad)
+            .unwrap_err()
+            .contains("TLS_NO_SUCH_SUITE"));
     }
 }

@@ -1,11 +1,13 @@
 //! Analysis: pure functions from scan results to verdicts and findings. No I/O here.
 
+pub mod catalogue;
 pub mod certificate;
 pub mod clients;
 pub mod findings;
 pub mod policy;
+pub mod suites;
 
-use crate::model::{Finding, TargetReport};
+use crate::model::{Answer, FindingId, ProtocolVersion, Severity, TargetReport, TlsObservations};
 
 /// Settings that change verdicts, not probes.
 #[derive(Debug, Clone)]
@@ -33,7 +35,7 @@ impl AnalysisOptions {
         self.now.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
                 .unwrap_or_default()
         })
     }
@@ -43,39 +45,49 @@ impl AnalysisOptions {
 /// to replay it on), with the versions the server accepts, to explain refusals.
 pub struct ClientEvidence<'a> {
     pub profiles: &'a [clients::ClientProfile],
-    pub answers: &'a [Option<crate::plan::tls_enum::Answer>],
-    pub versions: &'a [u16],
+    pub answers: &'a [Option<Answer>],
+    pub versions: &'a [ProtocolVersion],
 }
 
-/// Fills in the certificate verdict from the chain the probes read, then each client's verdict, then the
-/// findings (some of which are about the clients).
+/// Fills in the certificate verdict from the chain the probes read, the server's clock against ours, then each
+/// client's verdict, then the findings (some of which are about the clients).
 pub fn complete(
     report: &mut TargetReport,
-    chain: &[Vec<u8>],
+    seen: &TlsObservations,
     name: Option<&str>,
     clients: Option<ClientEvidence<'_>>,
     opts: &AnalysisOptions,
 ) {
+    let now = opts.now();
+    if let (Some(server), Some(ntlm)) = (
+        seen.credssp_server_time,
+        report.credssp.as_mut().and_then(|c| c.ntlm.as_mut()),
+    ) {
+        ntlm.server_time = time::OffsetDateTime::from_unix_timestamp(server)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            });
+        ntlm.clock_skew_s = Some(server - now);
+    }
+    let chain = &seen.chain;
     if !chain.is_empty() {
-        match certificate::analyze(chain, name, opts.now()) {
+        match certificate::analyze(chain, name, now) {
             Ok(cert) => report.certificate = Some(cert),
-            Err(e) => report.findings.push(Finding {
-                id: "cert-unparseable".into(),
-                severity: crate::model::Severity::High,
-                title: "The server's certificate cannot be parsed".into(),
-                detail: e.to_string(),
-                client_error: None,
-                fix: Some("Assign a well-formed X.509 certificate to the RDP listener.".into()),
-            }),
+            Err(e) => report.findings.push(catalogue::finding(
+                FindingId::CertUnparseable,
+                Severity::High,
+                None,
+                &catalogue::Vars::new().set("error", e),
+            )),
         }
     }
     if let Some(c) = clients {
-        let suite_name = |s: u16| crate::wire::tls::CipherSuite(s).name();
         let facts = clients::ServerFacts {
             negotiation: report.negotiation.as_ref(),
             certificate: report.certificate.as_ref(),
             versions: c.versions,
-            suite_name: &suite_name,
         };
         report.clients = c
             .profiles

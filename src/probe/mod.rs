@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
-use crate::model::{ErrorKind, ScanError, Step};
+use crate::model::{Answer, ErrorKind, Offer, ScanError, Step};
 
 /// What every probe needs: the step timeout and the shared connection counter.
 #[derive(Debug, Clone)]
@@ -107,4 +107,13 @@ pub fn timeout_error(step: Step, ctx: &ProbeContext, waiting_for: &str) -> ScanE
 
 fn secs(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
+}
+
+/// Sends one ClientHello over a fresh connection and reports what came back: what the enumeration plan and the
+/// client replays ask of a probe ([`raw::RawOracle`] on the network, a simulated server in tests).
+pub trait Oracle: Send + Sync + 'static {
+    fn ask(
+        &self,
+        offer: Offer,
+    ) -> impl std::future::Future<Output = Result<Answer, ScanError>> + Send;
 }

@@ -8,13 +8,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::x224::negotiate;
+use super::Oracle;
 use super::{connect, io_error, timeout_error, ProbeContext};
-use crate::model::{ErrorKind, ScanError, Step};
-use crate::plan::tls_enum::{Answer, Offer, Oracle};
+use crate::model::{Answer, ErrorKind, Offer, ScanError, Step};
 use crate::wire::tls::{
-    check_against_offer, AlertDescription, Certificate, CipherSuite, ClientHelloSpec,
-    HandshakeDeframer, HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello,
-    ServerKeyExchange, ServerMessage,
+    check_against_offer, AlertDescription, Certificate, ClientHelloSpec, HandshakeDeframer,
+    HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello, ServerKeyExchange,
+    ServerMessage,
 };
 use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
 
@@ -86,17 +86,9 @@ impl RawOracle {
 
     /// Builds the ClientHello for `offer`.
     pub fn spec(&self, offer: &Offer) -> ClientHelloSpec {
-        let versions: Vec<ProtocolVersion> =
-            offer.versions.iter().map(|v| ProtocolVersion(*v)).collect();
-        let top = versions
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(ProtocolVersion::TLS1_2);
-        let mut spec =
-            ClientHelloSpec::new(top, offer.suites.iter().map(|s| CipherSuite(*s)).collect());
-        spec.versions = versions;
-        spec.groups = offer.groups.iter().map(|g| NamedGroup(*g)).collect();
+        let mut spec = ClientHelloSpec::new(offer.max_version(), offer.suites.clone());
+        spec.versions = offer.versions.clone();
+        spec.groups = offer.groups.clone();
         spec.server_name = self.server_name.clone();
         spec.renegotiation_scsv = offer.renegotiation_scsv;
         spec.key_share = if !spec.offers_tls13() {
@@ -211,7 +203,7 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                             if h.selected_version() == ProtocolVersion::TLS1_3
                                 || h.is_hello_retry_request()
                             {
-                                group = h.key_share_group.map(|g| g.0);
+                                group = h.key_share_group;
                                 return finish(spec, h, chain, group, dh_bits);
                             }
                             hello = Some(h);
@@ -226,9 +218,7 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                                 .map(|i| i.kx);
                             if let Some(kx) = kx {
                                 match ServerKeyExchange::decode(&m.body, kx) {
-                                    Ok(ServerKeyExchange::Ecdhe { group: g, .. }) => {
-                                        group = g.map(|g| g.0)
-                                    }
+                                    Ok(ServerKeyExchange::Ecdhe { group: g, .. }) => group = g,
                                     Ok(ServerKeyExchange::Dhe { p_bits, .. }) => {
                                         dh_bits = Some(p_bits as u32)
                                     }
@@ -264,7 +254,7 @@ fn finish(
     spec: &ClientHelloSpec,
     hello: ServerHello,
     chain: Vec<Vec<u8>>,
-    group: Option<u16>,
+    group: Option<NamedGroup>,
     dh_bits: Option<u32>,
 ) -> Result<Answer, ScanError> {
     // A TLS 1.3-only hello answered without supported_versions (Windows Server 2019 answers so): the server
@@ -283,8 +273,8 @@ fn finish(
         });
     }
     Ok(Answer::Hello {
-        version: hello.selected_version().0,
-        suite: hello.cipher_suite.0,
+        version: hello.selected_version(),
+        suite: hello.cipher_suite,
         group,
         dh_bits,
         chain,
@@ -334,13 +324,13 @@ mod tests {
             Some(ProtocolVersion::TLS1_3),
             0x1301,
         );
-        let a = finish(&s, ok, vec![], Some(29), None).unwrap();
+        let a = finish(&s, ok, vec![], Some(NamedGroup::X25519), None).unwrap();
         assert_eq!(
             a,
             Answer::Hello {
-                version: 0x0304,
-                suite: 0x1301,
-                group: Some(29),
+                version: ProtocolVersion::TLS1_3,
+                suite: CipherSuite(0x1301),
+                group: Some(NamedGroup::X25519),
                 dh_bits: None,
                 chain: vec![]
             }
@@ -371,7 +361,7 @@ mod tests {
             matches!(
                 a,
                 Answer::Hello {
-                    version: 0x0301,
+                    version: ProtocolVersion::TLS1_0,
                     ..
                 }
             ),

@@ -13,15 +13,13 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::{timeout_error, ProbeContext};
-use crate::model::{ErrorKind, ScanError, Step};
+use crate::model::{CipherSuite, ErrorKind, ProtocolVersion, ScanError, Step};
 
 /// A completed handshake.
 #[derive(Debug, Clone)]
 pub struct TlsSession {
-    /// Wire version, e.g. 0x0303.
-    pub version: u16,
-    /// Wire cipher suite id.
-    pub suite: u16,
+    pub version: ProtocolVersion,
+    pub suite: CipherSuite,
     /// DER certificates, leaf first, as the server sent them.
     pub chain: Vec<Vec<u8>>,
 }
@@ -170,11 +168,12 @@ pub async fn handshake_and_keep(
         Ok(Ok(tls)) => tls,
     };
     let (_, conn) = tls.get_ref();
-    let version = conn.protocol_version().map(u16::from).unwrap_or_default();
-    let suite = conn
-        .negotiated_cipher_suite()
-        .map(|s| u16::from(s.suite()))
-        .unwrap_or_default();
+    let version = ProtocolVersion(conn.protocol_version().map(u16::from).unwrap_or_default());
+    let suite = CipherSuite(
+        conn.negotiated_cipher_suite()
+            .map(|s| u16::from(s.suite()))
+            .unwrap_or_default(),
+    );
     let chain = verifier.take_chain().unwrap_or_default();
     Ok((
         TlsSession {

@@ -13,29 +13,14 @@
 //! A failure's `type` is the highest severity among its findings, its `message` their titles, and its text each
 //! finding with detail and fix.
 
+use super::describe_finding;
+use crate::analysis::catalogue;
 use crate::analysis::policy::{self, Check, Policy};
-use crate::model::{Finding, Report, Severity, Status, TargetReport};
+use crate::model::{Category, Finding, Report, Severity, Status, TargetReport};
 
-/// Categories checked without a policy, after `reachability`.
-pub const CATEGORIES: [&str; 4] = ["certificate", "tls", "security-layer", "clients"];
-
-/// The category of a finding id: `reachability`, `certificate`, `tls`, `security-layer`, `clients`, `policy`, or
-/// `other`.
-pub fn category(id: &str) -> &'static str {
-    match id {
-        "target-unreachable" => "reachability",
-        "ssl-cert-not-on-server" => "certificate",
-        "standard-rdp-security" | "rdp-only" | "nla-not-required" => "security-layer",
-        "client-incompatible" | "no-shared-suite" => "clients",
-        "tls12-disabled" | "weak-cipher" | "no-forward-secrecy" | "tls10-cbc-only" | "weak-dh" => {
-            "tls"
-        }
-        _ if id.starts_with("cert-") => "certificate",
-        _ if id.starts_with("tls-") => "tls",
-        _ if id.starts_with("refused-") || id.starts_with("credssp-") => "security-layer",
-        _ if id.starts_with("policy-") => "policy",
-        _ => "other",
-    }
+/// The category of a finding, from the catalogue.
+fn category(f: &Finding) -> Option<Category> {
+    catalogue::category(f.id)
 }
 
 enum Outcome {
@@ -193,18 +178,14 @@ fn cases(t: &TargetReport, policy: Option<&Policy>, fail_on: Option<Severity>) -
             }
         }
         None => {
-            let mut categories: Vec<&str> = CATEGORIES.to_vec();
-            if t.findings.iter().any(|f| category(&f.id) == "other") {
-                categories.push("other");
-            }
-            for cat in categories {
+            for cat in Category::CHECKED {
                 let outcome = if unscanned {
                     Outcome::Skipped("the target could not be scanned".into())
                 } else {
                     let hits: Vec<&Finding> = t
                         .findings
                         .iter()
-                        .filter(|f| category(&f.id) == cat)
+                        .filter(|f| category(f) == Some(cat))
                         .filter(|f| fail_on.is_some_and(|level| f.severity >= level))
                         .collect();
                     if hits.is_empty() {
@@ -237,10 +218,10 @@ fn reachability(t: &TargetReport) -> Outcome {
     for f in t
         .findings
         .iter()
-        .filter(|f| matches!(category(&f.id), "reachability"))
+        .filter(|f| category(f) == Some(Category::Reachability))
     {
         text.push_str("\n\n");
-        text.push_str(&describe(f));
+        text.push_str(&describe_finding(f, ""));
     }
     Outcome::Error {
         message,
@@ -261,27 +242,10 @@ fn failure(findings: &[&Finding]) -> Outcome {
         kind: worst.as_str().into(),
         text: findings
             .iter()
-            .map(|f| describe(f))
+            .map(|f| describe_finding(f, ""))
             .collect::<Vec<_>>()
             .join("\n\n"),
     }
-}
-
-fn describe(f: &Finding) -> String {
-    let mut s = format!(
-        "[{}] {}: {}\n{}",
-        f.severity.as_str(),
-        f.id,
-        f.title,
-        f.detail
-    );
-    if let Some(e) = &f.client_error {
-        s.push_str(&format!("\nClient error: {e}"));
-    }
-    if let Some(fix) = &f.fix {
-        s.push_str(&format!("\nFix: {fix}"));
-    }
-    s
 }
 
 /// Escapes text for XML content and attributes (`&`, `<`, `>`, `"`, `'`); characters XML 1.0 cannot carry become
@@ -325,12 +289,20 @@ mod tests {
     }
 
     #[test]
-    fn categories() {
-        assert_eq!(category("cert-expired"), "certificate");
-        assert_eq!(category("weak-cipher"), "tls");
-        assert_eq!(category("refused-ssl-required"), "security-layer");
-        assert_eq!(category("client-incompatible"), "clients");
-        assert_eq!(category("target-unreachable"), "reachability");
-        assert_eq!(category("something-new"), "other");
+    fn categories_come_from_the_catalogue() {
+        use crate::model::FindingId;
+        let of = catalogue::category;
+        assert_eq!(of(FindingId::CertExpired), Some(Category::Certificate));
+        assert_eq!(of(FindingId::WeakCipher), Some(Category::Tls));
+        assert_eq!(
+            of(FindingId::RefusedSslRequired),
+            Some(Category::SecurityLayer)
+        );
+        assert_eq!(of(FindingId::ClientIncompatible), Some(Category::Clients));
+        assert_eq!(
+            of(FindingId::TargetUnreachable),
+            Some(Category::Reachability)
+        );
+        assert_eq!(of(FindingId::PolicyRequireNla), Some(Category::Policy));
     }
 }

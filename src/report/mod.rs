@@ -4,7 +4,8 @@ pub mod json;
 pub mod junit;
 pub mod table;
 
-use crate::model::{Report, Severity, Status};
+use crate::analysis::policy::Rule;
+use crate::model::{Finding, Report, Severity, Status};
 
 /// Exit codes, the CI contract.
 pub mod exit {
@@ -31,11 +32,30 @@ pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> i32 {
             .targets
             .iter()
             .flat_map(|t| &t.findings)
-            .any(|f| f.severity >= level || f.id.starts_with("policy-"))
+            .any(|f| f.severity >= level || Rule::of_finding(f.id).is_some())
     });
     if failing {
         exit::FINDINGS
     } else {
         exit::OK
     }
+}
+
+/// One finding as text, for the table and JUnit alike: `[severity] title (id)`, then the detail, what clients
+/// show and the fix, each on its own line after `indent`.
+pub fn describe_finding(f: &Finding, indent: &str) -> String {
+    let mut s = format!(
+        "[{}] {} ({})\n{indent}{}",
+        f.severity.as_str(),
+        f.title,
+        f.id,
+        f.detail
+    );
+    if let Some(e) = &f.client_error {
+        s.push_str(&format!("\n{indent}Client sees: {e}"));
+    }
+    if let Some(fix) = &f.fix {
+        s.push_str(&format!("\n{indent}Fix: {fix}"));
+    }
+    s
 }

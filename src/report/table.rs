@@ -4,7 +4,8 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, ContentArrangement, Table};
 
-use crate::model::{Nla, ProtocolResult, Report, Severity, Status, TargetReport};
+use crate::analysis::suites;
+use crate::model::{CipherSuite, Nla, ProtocolResult, Report, Severity, Status, TargetReport};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -37,8 +38,8 @@ pub fn render_target(t: &TargetReport) -> String {
             let detail = if c.connects {
                 format!(
                     "{} {}",
-                    c.version.clone().unwrap_or_default(),
-                    c.suite.clone().unwrap_or_default()
+                    c.version.map(|v| v.to_string()).unwrap_or_default(),
+                    c.suite.map(|s| s.name()).unwrap_or_default()
                 )
             } else {
                 let mut s = c.reason.clone().unwrap_or_default();
@@ -80,15 +81,15 @@ pub fn render_target(t: &TargetReport) -> String {
             };
             let why = p
                 .failure_code
-                .clone()
+                .map(|c| c.to_string())
                 .or_else(|| p.detail.clone())
                 .unwrap_or_default();
             table.add_row(vec![
-                p.protocol.clone(),
+                p.protocol.key(),
                 result.to_string(),
-                p.selected.clone().unwrap_or_else(|| "-".into()),
+                p.selected.map(|s| s.key()).unwrap_or_else(|| "-".into()),
                 why,
-                p.flags.join(", "),
+                p.flags.names().join(", "),
             ]);
         }
         let nla = match neg.nla {
@@ -112,7 +113,7 @@ pub fn render_target(t: &TargetReport) -> String {
         let mut table = new_table(&["Version", "Order", "Cipher suite", "Bits", "Weak"]);
         for v in &tls.versions {
             if !v.supported {
-                table.add_row(vec![v.version.clone(), "not supported".into()]);
+                table.add_row(vec![v.version.to_string(), "not supported".into()]);
                 continue;
             }
             let order = match tls
@@ -131,10 +132,10 @@ pub fn render_target(t: &TargetReport) -> String {
                 .filter(|s| s.version == v.version)
                 .enumerate()
             {
-                let (bits, weak) = suite_notes(&s.id);
+                let (bits, weak) = suite_notes(s.suite);
                 table.add_row(vec![
                     if i == 0 {
-                        v.version.clone()
+                        v.version.to_string()
                     } else {
                         String::new()
                     },
@@ -143,7 +144,7 @@ pub fn render_target(t: &TargetReport) -> String {
                     } else {
                         String::new()
                     },
-                    format!("{} {}", s.id, s.name),
+                    format!("0x{:04X} {}", s.suite.0, s.suite.name()),
                     bits,
                     weak,
                 ]);
@@ -153,11 +154,15 @@ pub fn render_target(t: &TargetReport) -> String {
         if let Some(n) = &tls.negotiated {
             out.push_str(&format!(
                 "Certificate read over {} with {} (via {}, {} path)\n",
-                n.version, n.suite.name, n.via, n.path
+                n.version,
+                n.suite.suite.name(),
+                via_name(n.via),
+                path_name(n.path)
             ));
         }
         if !tls.groups.is_empty() {
-            out.push_str(&format!("Key-exchange groups: {}\n", tls.groups.join(", ")));
+            let groups: Vec<String> = tls.groups.iter().map(|g| g.to_string()).collect();
+            out.push_str(&format!("Key-exchange groups: {}\n", groups.join(", ")));
         }
         if let Some(bits) = tls.dh_bits {
             out.push_str(&format!("DH parameters: {bits} bits\n"));
@@ -208,19 +213,8 @@ pub fn render_target(t: &TargetReport) -> String {
     if !t.findings.is_empty() {
         out.push_str("\nFindings\n");
         for f in &t.findings {
-            out.push_str(&format!(
-                "[{}] {} ({})\n    {}\n",
-                f.severity.as_str(),
-                f.title,
-                f.id,
-                f.detail
-            ));
-            if let Some(e) = &f.client_error {
-                out.push_str(&format!("    Client sees: {e}\n"));
-            }
-            if let Some(fix) = &f.fix {
-                out.push_str(&format!("    Fix: {fix}\n"));
-            }
+            out.push_str(&super::describe_finding(f, "    "));
+            out.push('\n');
         }
     }
     out.push_str(&format!(
@@ -257,29 +251,27 @@ fn verdict(t: &TargetReport) -> String {
     out
 }
 
-/// Key bits and what makes a suite weak, from the registry.
-fn suite_notes(id: &str) -> (String, String) {
-    let info = u16::from_str_radix(id.trim_start_matches("0x"), 16)
-        .ok()
-        .and_then(|id| crate::wire::tls::CipherSuite(id).info());
-    let Some(i) = info else {
+/// Key bits and what makes a suite weak, from the registry and the one suite classification.
+fn suite_notes(suite: CipherSuite) -> (String, String) {
+    let Some(i) = suites::info_of(suite) else {
         return ("?".into(), "unknown suite".into());
     };
-    let mut weak = Vec::new();
-    for (bad, what) in [
-        (i.is_null_cipher(), "NULL"),
-        (i.export, "EXPORT"),
-        (i.is_anonymous(), "anonymous"),
-        (i.is_rc4(), "RC4"),
-        (i.is_triple_des(), "3DES"),
-        (!i.forward_secrecy() && !i.is_tls13(), "no FS"),
-        (i.is_cbc(), "CBC"),
-    ] {
-        if bad {
-            weak.push(what);
-        }
-    }
+    let weak: Vec<&str> = suites::classes(i).iter().map(|c| c.label()).collect();
     (i.bits.to_string(), weak.join(", "))
+}
+
+fn via_name(via: crate::model::Via) -> &'static str {
+    match via {
+        crate::model::Via::Rustls => "rustls",
+        crate::model::Via::Raw => "raw",
+    }
+}
+
+fn path_name(path: crate::model::TlsPath) -> String {
+    match path {
+        crate::model::TlsPath::Negotiated(p) => p.key(),
+        crate::model::TlsPath::Direct => "direct".into(),
+    }
 }
 
 /// One line on CredSSP: the version and what it means, and who the server says it is.

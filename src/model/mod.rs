@@ -2,7 +2,16 @@
 //!
 //! Field names and enum spellings here are a published interface: add fields, never rename or remove them.
 
+pub mod codes;
+pub mod finding;
+pub mod observations;
+
 use serde::{Deserialize, Serialize};
+
+pub use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
+pub use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
+pub use finding::{Category, ClientFailure, FindingId};
+pub use observations::{Answer, Offer, TlsObservations};
 
 /// The JSON document's version. Raise it only for an incompatible change.
 pub const REPORT_VERSION: u32 = 1;
@@ -127,16 +136,18 @@ pub enum ProtocolResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ProtocolProbe {
-    /// `rdp`, `ssl`, `hybrid`, `rdstls`, `hybrid_ex`, `rdsaad`.
-    pub protocol: String,
+    /// Spelt `rdp`, `ssl`, `hybrid`, `rdstls`, `hybrid_ex`, `rdsaad`.
+    #[serde(with = "codes::protocol_key")]
+    pub protocol: Protocols,
     pub result: ProtocolResult,
     /// The protocol the server selected, if it answered RDP_NEG_RSP (or `rdp` for a bare legacy CC).
-    pub selected: Option<String>,
-    /// RDP_NEG_FAILURE code name, e.g. `SSL_REQUIRED_BY_SERVER`, or `unknown(0x07)`.
-    pub failure_code: Option<String>,
-    /// RDP_NEG_RSP flag names.
-    #[serde(default)]
-    pub flags: Vec<String>,
+    #[serde(with = "codes::protocol_key::option")]
+    pub selected: Option<Protocols>,
+    /// RDP_NEG_FAILURE code, spelt by name, e.g. `SSL_REQUIRED_BY_SERVER`, or `unknown(0x07)`.
+    pub failure_code: Option<FailureCode>,
+    /// RDP_NEG_RSP flags, spelt as a list of names.
+    #[serde(default, with = "codes::flag_names")]
+    pub flags: ResponseFlags,
     /// What went wrong, for `disconnected` and `error`.
     pub detail: Option<String>,
 }
@@ -159,34 +170,117 @@ pub struct Negotiation {
     pub standard_rdp_security: bool,
     /// The server answered with a Connection Confirm carrying no negotiation data (pre-RDP 5.2 style).
     pub legacy_server: bool,
-    /// Union of RDP_NEG_RSP flag names seen.
-    pub flags: Vec<String>,
+    /// Union of the RDP_NEG_RSP flags seen, spelt as a list of names.
+    #[serde(with = "codes::flag_names")]
+    pub flags: ResponseFlags,
+}
+
+impl Negotiation {
+    /// The probe of `protocol`, when it was made.
+    pub fn probe(&self, protocol: Protocols) -> Option<&ProtocolProbe> {
+        self.protocols.iter().find(|p| p.protocol == protocol)
+    }
+
+    /// Whether the server selected exactly `protocol` when asked for it.
+    pub fn accepted(&self, protocol: Protocols) -> bool {
+        self.probe(protocol)
+            .is_some_and(|p| p.result == ProtocolResult::Accepted)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct VersionSupport {
-    /// `SSL3.0`, `TLS1.0`, `TLS1.1`, `TLS1.2`, `TLS1.3`.
-    pub version: String,
+    /// Spelt `SSL3.0`, `TLS1.0`, `TLS1.1`, `TLS1.2`, `TLS1.3`.
+    pub version: ProtocolVersion,
     pub supported: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// A cipher suite accepted at a version. JSON: `{ "version": "TLS1.2", "id": "0xC030", "name": "TLS_..." }`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(into = "SuiteEntryJson", try_from = "SuiteEntryJson")]
 pub struct SuiteEntry {
-    pub version: String,
-    /// `0xC030`.
-    pub id: String,
-    /// IANA name, or `unknown(0x....)`.
-    pub name: String,
+    pub version: ProtocolVersion,
+    pub suite: CipherSuite,
+}
+
+impl SuiteEntry {
+    pub fn new(version: ProtocolVersion, suite: CipherSuite) -> Self {
+        Self { version, suite }
+    }
+}
+
+/// [`SuiteEntry`] as the JSON spells it: the code in hex and its IANA name (or `unknown(0x....)`).
+#[derive(Serialize, Deserialize)]
+struct SuiteEntryJson {
+    version: ProtocolVersion,
+    id: String,
+    name: String,
+}
+
+impl From<SuiteEntry> for SuiteEntryJson {
+    fn from(e: SuiteEntry) -> Self {
+        Self {
+            version: e.version,
+            id: codes::suite_hex(e.suite),
+            name: e.suite.name(),
+        }
+    }
+}
+
+impl TryFrom<SuiteEntryJson> for SuiteEntry {
+    type Error = String;
+    fn try_from(j: SuiteEntryJson) -> Result<Self, String> {
+        let suite = codes::suite_by_hex(&j.id).ok_or_else(|| format!("bad suite id {:?}", j.id))?;
+        Ok(Self::new(j.version, suite))
+    }
+}
+
+/// How the certificate was read.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// A full rustls handshake.
+    Rustls,
+    /// A hand-built ClientHello that showed the certificate in the clear (TLS 1.2 and older).
+    Raw,
+}
+
+/// How TLS was reached: after an X.224 request for a protocol (`ssl`, `hybrid`, `hybrid_ex`), or `direct`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsPath {
+    Negotiated(Protocols),
+    Direct,
+}
+
+impl Serialize for TlsPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Negotiated(p) => s.serialize_str(&p.key()),
+            Self::Direct => s.serialize_str("direct"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TlsPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        if key == "direct" {
+            return Ok(Self::Direct);
+        }
+        codes::protocol_by_key(&key)
+            .map(Self::Negotiated)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown TLS path {key:?}")))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Negotiated {
-    pub version: String,
+    pub version: ProtocolVersion,
     pub suite: SuiteEntry,
     /// How the certificate was read: `rustls` or `raw` (a hand-built ClientHello).
-    pub via: String,
+    pub via: Via,
     /// The RDP protocol requested to reach TLS (`ssl` or `hybrid`), or `direct`.
-    pub path: String,
+    pub path: TlsPath,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -200,7 +294,7 @@ pub struct TlsReport {
     pub server_order: Vec<ServerOrder>,
     /// Key-exchange groups the server accepts.
     #[serde(default)]
-    pub groups: Vec<String>,
+    pub groups: Vec<NamedGroup>,
     /// Smallest DH prime, in bits, seen with a DHE suite.
     #[serde(default)]
     pub dh_bits: Option<u32>,
@@ -218,17 +312,66 @@ pub struct TlsReport {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ServerOrder {
-    pub version: String,
+    pub version: ProtocolVersion,
     pub enforced: Option<bool>,
-    /// The server's order, most preferred first, when it enforces one.
-    pub order: Vec<String>,
+    /// The server's order, most preferred first, when it enforces one; spelt as IANA names.
+    #[serde(with = "codes::suite_name::list")]
+    pub order: Vec<CipherSuite>,
+}
+
+/// The type of a certificate's public key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyType {
+    Rsa,
+    Ec,
+    Ed25519,
+    Ed448,
+    Dsa,
+    /// Another algorithm, by its OID.
+    Other(String),
+}
+
+impl KeyType {
+    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Ec => "EC",
+            Self::Ed25519 => "Ed25519",
+            Self::Ed448 => "Ed448",
+            Self::Dsa => "DSA",
+            Self::Other(oid) => oid,
+        }
+    }
+}
+
+impl std::fmt::Display for KeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for KeyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok([Self::Rsa, Self::Ec, Self::Ed25519, Self::Ed448, Self::Dsa]
+            .into_iter()
+            .find(|k| k.name() == name)
+            .unwrap_or(Self::Other(name)))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct KeyInfo {
-    /// `RSA`, `EC`, `Ed25519`, `DSA`, or the OID.
+    /// Spelt `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: KeyType,
     pub bits: u32,
     /// Curve name for EC keys.
     pub curve: Option<String>,
@@ -304,7 +447,7 @@ impl std::str::FromStr for Severity {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Finding {
     /// Stable identifier, e.g. `cert-expired`.
-    pub id: String,
+    pub id: FindingId,
     pub severity: Severity,
     pub title: String,
     /// The evidence, with numbers.
@@ -317,13 +460,61 @@ pub struct Finding {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ClientResult {
+    /// The profile's id (`data/clients.toml`, or a user's `--clients` file).
     pub id: String,
     pub name: String,
     pub connects: bool,
-    pub version: Option<String>,
-    pub suite: Option<String>,
+    /// What the client connects with: a TLS version, or `standard RDP security`.
+    pub version: Option<ClientSecurity>,
+    /// The suite negotiated, by IANA name.
+    #[serde(with = "codes::suite_name::option")]
+    pub suite: Option<CipherSuite>,
+    /// Why it cannot connect, in words.
     pub reason: Option<String>,
     pub client_error: Option<String>,
+    /// Why it cannot connect, as a type (not in the JSON: `reason` says it in words).
+    #[serde(skip)]
+    pub failure: Option<ClientFailure>,
+    /// The profile counts as current (`current` in the profiles file; not in the JSON).
+    #[serde(skip)]
+    pub current: bool,
+}
+
+/// The security a simulated client gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientSecurity {
+    Tls(ProtocolVersion),
+    /// No TLS: the server selects standard RDP security.
+    StandardRdp,
+}
+
+impl std::fmt::Display for ClientSecurity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Tls(v) => v.fmt(f),
+            Self::StandardRdp => f.write_str(STANDARD_RDP),
+        }
+    }
+}
+
+const STANDARD_RDP: &str = "standard RDP security";
+
+impl Serialize for ClientSecurity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientSecurity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == STANDARD_RDP {
+            return Ok(Self::StandardRdp);
+        }
+        codes::version_by_label(&text)
+            .map(Self::Tls)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown client security {text:?}")))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]

@@ -1,0 +1,66 @@
+//! What the probes and the plan observed, before analysis: the ClientHellos offered, the server's answers, and
+//! what the TLS stage hands to the analysis. Typed wire values throughout.
+
+use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
+
+/// One ClientHello to send: what the plan (or a client profile) asks; the probe builds the bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Offer {
+    /// Versions offered. Without TLS 1.3 only the highest counts (legacy_version); with TLS 1.3 they all go in
+    /// `supported_versions` (RFC 8446 4.2.1).
+    pub versions: Vec<ProtocolVersion>,
+    pub suites: Vec<CipherSuite>,
+    /// Named groups, in preference order.
+    pub groups: Vec<NamedGroup>,
+    /// TLS 1.3: send an X25519 key share (when x25519 is in `groups`); otherwise an empty one (HelloRetryRequest).
+    pub x25519_share: bool,
+    /// Append TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 3.3; some servers refuse a hello without it).
+    pub renegotiation_scsv: bool,
+}
+
+impl Offer {
+    /// The highest version offered (TLS 1.2 for an empty list).
+    pub fn max_version(&self) -> ProtocolVersion {
+        self.versions
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(ProtocolVersion::TLS1_2)
+    }
+}
+
+/// The server's answer to one ClientHello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A ServerHello (or HelloRetryRequest) for something we offered.
+    Hello {
+        version: ProtocolVersion,
+        suite: CipherSuite,
+        /// The group from ServerKeyExchange (TLS <= 1.2) or key_share (TLS 1.3).
+        group: Option<NamedGroup>,
+        /// DH prime size from a DHE ServerKeyExchange.
+        dh_bits: Option<u32>,
+        /// Certificate chain, DER, when the server sent it in the clear (TLS <= 1.2).
+        chain: Vec<Vec<u8>>,
+    },
+    /// An alert, or a close without a ServerHello: nothing offered is acceptable.
+    Refused { detail: String },
+    /// A protocol_version alert: the server does not speak the version offered at all.
+    VersionRefused { detail: String },
+    /// The server picked a version or suite that was not offered. Never believed.
+    Violation { detail: String },
+}
+
+/// What the TLS stage observed that the report does not carry, for the analysis.
+#[derive(Debug, Clone, Default)]
+pub struct TlsObservations {
+    /// The certificate chain, DER, leaf first.
+    pub chain: Vec<Vec<u8>>,
+    /// Versions the server accepts, as enumerated (empty in quick mode, which does not enumerate).
+    pub versions: Vec<ProtocolVersion>,
+    /// Per client offer (in the order given): the server's answer to it; `None` when there was no TLS path to
+    /// replay it on.
+    pub client_answers: Vec<Option<Answer>>,
+    /// The server's clock from its NTLM CHALLENGE (Unix seconds), when the CredSSP probe got one.
+    pub credssp_server_time: Option<i64>,
+}

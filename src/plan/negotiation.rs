@@ -1,0 +1,196 @@
+//! The negotiation stage: one X.224 Connection Request per security protocol, and what the answers mean (NLA
+//! required or not, standard RDP security allowed or not, the path to TLS).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+use super::{fail, PlanOptions};
+use crate::model::{
+    ErrorKind, Negotiation, Nla, ProtocolProbe, ProtocolResult, ResponseFlags, ScanError,
+    TargetReport,
+};
+use crate::probe::x224::negotiate;
+use crate::probe::ProbeContext;
+use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
+
+/// One probe per security protocol. Returns the protocol that leads to TLS (SSL, else HYBRID, else HYBRID_EX)
+/// and the connections the probes left waiting for a ClientHello (with the protocol each negotiated), or `None` when there is no TLS path (or the
+/// target is unreachable: then `report.error` says why).
+pub(super) async fn matrix(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    opts: &PlanOptions,
+    report: &mut TargetReport,
+) -> Option<(Protocols, Vec<(Protocols, TcpStream)>)> {
+    // SSL first: it tells whether this is an RDP server at all, and usually opens the TLS path.
+    let first = match negotiate(ctx, addr, Protocols::SSL).await {
+        Ok(n) => n,
+        Err(e) => {
+            fail(report, e);
+            return None;
+        }
+    };
+    let mut ready: Vec<(Protocols, TcpStream)> = Vec::new();
+    let (ssl_probe, ssl_stream, mut legacy) = classify(Protocols::SSL, Ok(first));
+    ready.extend(ssl_stream.map(|s| (Protocols::SSL, s)));
+
+    let semaphore = Arc::new(Semaphore::new(opts.max_conns.max(1)));
+    let others = [
+        Protocols::RDP,
+        Protocols::HYBRID,
+        Protocols::RDSTLS,
+        Protocols::HYBRID_EX,
+        Protocols::RDSAAD,
+    ];
+    let mut tasks = Vec::new();
+    for p in others {
+        let ctx = ctx.clone();
+        let sem = semaphore.clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            classify(p, negotiate(&ctx, addr, p).await)
+        }));
+    }
+    let mut probes = vec![ssl_probe];
+    for (task, p) in tasks.into_iter().zip(others) {
+        let (probe, stream, bare) = task.await.unwrap_or_else(|e| {
+            (
+                error_probe(p, format!("probe task failed: {e}")),
+                None,
+                false,
+            )
+        });
+        legacy |= bare;
+        ready.extend(stream.map(|s| (p, s)));
+        probes.push(probe);
+    }
+    // Report in the canonical order: rdp, ssl, hybrid, rdstls, hybrid_ex, rdsaad.
+    probes.sort_by_key(|p| Protocols::ALL.iter().position(|q| *q == p.protocol));
+    report.negotiation = Some(conclude(probes, legacy));
+    let path = [Protocols::SSL, Protocols::HYBRID, Protocols::HYBRID_EX]
+        .into_iter()
+        .find(|p| ready.iter().any(|(q, _)| q == p))?;
+    Some((path, ready))
+}
+
+fn error_probe(p: Protocols, detail: String) -> ProtocolProbe {
+    ProtocolProbe {
+        protocol: p,
+        result: ProtocolResult::Error,
+        selected: None,
+        failure_code: None,
+        flags: ResponseFlags::default(),
+        detail: Some(detail),
+    }
+}
+
+/// Turns one negotiation into a matrix row, keeping the stream when the server selected a TLS-based protocol;
+/// `true` when the answer was a legacy Connection Confirm without negotiation data.
+fn classify(
+    requested: Protocols,
+    outcome: Result<crate::probe::x224::Negotiated, ScanError>,
+) -> (ProtocolProbe, Option<TcpStream>, bool) {
+    let mut row = error_probe(requested, String::new());
+    row.detail = None;
+    let n = match outcome {
+        Ok(n) => n,
+        Err(e) => {
+            row.result = match e.kind {
+                ErrorKind::Reset => ProtocolResult::Disconnected,
+                _ => ProtocolResult::Error,
+            };
+            row.detail = Some(e.to_string());
+            return (row, None, false);
+        }
+    };
+    let mut stream = None;
+    let mut legacy = false;
+    match n.reply {
+        X224Reply::Confirm(cc) => match cc.negotiation {
+            NegotiationReply::Response { flags, selected } => {
+                row.selected = Some(selected);
+                row.flags = flags;
+                row.result = if selected == requested {
+                    ProtocolResult::Accepted
+                } else {
+                    ProtocolResult::NotSelected
+                };
+                if matches!(
+                    selected,
+                    Protocols::SSL | Protocols::HYBRID | Protocols::HYBRID_EX
+                ) {
+                    stream = Some(n.stream);
+                }
+            }
+            NegotiationReply::Failure(code) => {
+                row.result = ProtocolResult::Refused;
+                row.failure_code = Some(code);
+            }
+            NegotiationReply::None => {
+                row.selected = Some(Protocols::RDP);
+                legacy = true;
+                row.result = if requested == Protocols::RDP {
+                    ProtocolResult::Accepted
+                } else {
+                    ProtocolResult::NotSelected
+                };
+                row.detail = Some("legacy Connection Confirm without negotiation data".into());
+            }
+        },
+        X224Reply::Disconnect { reason } => {
+            row.result = ProtocolResult::Disconnected;
+            row.detail = Some(format!("X.224 Disconnect Request, reason {reason}"));
+        }
+        X224Reply::Data {
+            mcs_disconnect: true,
+            ..
+        } => {
+            row.result = ProtocolResult::Disconnected;
+            row.detail =
+                Some("MCS Disconnect Provider Ultimatum instead of a Connection Confirm".into());
+        }
+        X224Reply::Data { payload, .. } => {
+            row.result = ProtocolResult::Error;
+            row.detail = Some(format!(
+                "X.224 Data TPDU ({} bytes) instead of a Connection Confirm",
+                payload.len()
+            ));
+        }
+        X224Reply::Other { code } => {
+            row.result = ProtocolResult::Error;
+            row.detail = Some(format!("X.224 {code} TPDU instead of a Connection Confirm"));
+        }
+    }
+    (row, stream, legacy)
+}
+
+/// What the matrix means: NLA required, supported or absent; standard RDP security allowed or not.
+/// `legacy_server`: some answer was a Connection Confirm without negotiation data.
+pub fn conclude(protocols: Vec<ProtocolProbe>, legacy_server: bool) -> Negotiation {
+    let accepted = |protocol: Protocols| {
+        protocols
+            .iter()
+            .any(|p| p.protocol == protocol && p.result == ProtocolResult::Accepted)
+    };
+    let credssp = accepted(Protocols::HYBRID) || accepted(Protocols::HYBRID_EX);
+    let weaker = accepted(Protocols::SSL) || accepted(Protocols::RDP);
+    let standard_rdp_security = protocols.iter().any(|p| p.selected == Some(Protocols::RDP));
+    let flags = protocols.iter().fold(ResponseFlags::default(), |all, p| {
+        ResponseFlags(all.0 | p.flags.0)
+    });
+    let nla = match (credssp, weaker || standard_rdp_security) {
+        (true, false) => Nla::Required,
+        (true, true) => Nla::Supported,
+        (false, _) => Nla::Unsupported,
+    };
+    Negotiation {
+        protocols,
+        nla,
+        standard_rdp_security,
+        legacy_server,
+        flags,
+    }
+}

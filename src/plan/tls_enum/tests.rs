@@ -1,0 +1,254 @@
+//! The enumeration plan against a simulated server: exact sets, orders, downgrades, rogue picks, retries.
+
+use super::*;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A simulated TLS server: pure, deterministic, with the behaviours the plan must cope with.
+#[derive(Default)]
+struct Sim {
+    /// Per version, the suites it accepts in its own preference order.
+    suites: BTreeMap<u16, Vec<u16>>,
+    server_order: bool,
+    /// Groups it supports, in its preference order; it follows the client's group order.
+    groups: Vec<u16>,
+    /// Answers every hello with this suite, offered or not.
+    rogue_suite: Option<u16>,
+    /// Fails this many hellos with a reset before answering.
+    flaky: AtomicU32,
+    /// Answers a version it lacks with a protocol_version alert (else a plain refusal).
+    version_alert: bool,
+}
+
+impl Oracle for Arc<Sim> {
+    fn ask(&self, offer: Offer) -> impl Future<Output = Result<Answer, ScanError>> + Send {
+        let answer = self.answer(&offer);
+        async move { answer }
+    }
+}
+
+impl Sim {
+    fn answer(&self, offer: &Offer) -> Result<Answer, ScanError> {
+        if self.flaky.load(Ordering::SeqCst) > 0 {
+            self.flaky.fetch_sub(1, Ordering::SeqCst);
+            return Err(ScanError::new(
+                crate::model::Step::Tls,
+                crate::model::ErrorKind::Reset,
+                "reset",
+            ));
+        }
+        if let Some(s) = self.rogue_suite {
+            return Ok(Answer::Hello {
+                version: offer.max_version(),
+                suite: s,
+                group: None,
+                dh_bits: None,
+                chain: vec![],
+            });
+        }
+        // The highest version both support, not above the offer (TLS 1.3 only when asked for).
+        let version = if offer.versions.contains(&TLS13) && self.suites.contains_key(&TLS13) {
+            Some(TLS13)
+        } else {
+            let max = offer.max_version().min(TLS12);
+            self.suites.keys().copied().filter(|v| *v <= max).max()
+        };
+        let Some(version) = version else {
+            let detail = "protocol_version".to_string();
+            return Ok(if self.version_alert {
+                Answer::VersionRefused { detail }
+            } else {
+                Answer::Refused { detail }
+            });
+        };
+        let ours = &self.suites[&version];
+        let pick = if self.server_order {
+            ours.iter().find(|s| offer.suites.contains(s)).copied()
+        } else {
+            offer.suites.iter().find(|s| ours.contains(s)).copied()
+        };
+        let group = offer
+            .groups
+            .iter()
+            .find(|g| self.groups.contains(g))
+            .copied();
+        match (pick, group) {
+            (Some(suite), Some(g)) => Ok(Answer::Hello {
+                version,
+                suite,
+                group: Some(g),
+                dh_bits: None,
+                chain: vec![],
+            }),
+            _ => Ok(Answer::Refused {
+                detail: "handshake_failure".into(),
+            }),
+        }
+    }
+}
+
+fn candidates(n: u16) -> Candidates {
+    Candidates {
+        suites: vec![
+            (TLS10, (1..=n).collect()),
+            (TLS12, (1..=n).collect()),
+            (TLS13, vec![0x1301, 0x1302, 0x1303]),
+        ],
+        groups: vec![29, 23, 24, 25, 30],
+        ecdhe: (1..=n).collect(),
+        tls13_only_groups: BTreeSet::new(),
+        min_partitions: BTreeMap::new(),
+    }
+}
+
+fn sim(server_order: bool) -> Sim {
+    Sim {
+        suites: BTreeMap::from([
+            (TLS10, vec![40, 7, 3]),
+            (TLS12, vec![200, 3, 150, 7, 40, 90]),
+        ]),
+        server_order,
+        groups: vec![23, 29, 24],
+        ..Sim::default()
+    }
+}
+
+fn run(sim: Sim, cands: &Candidates, opts: EnumOptions) -> Enumeration {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(enumerate(Arc::new(sim), cands, &opts))
+}
+
+#[test]
+fn client_order_server_sets_are_exact_and_order_is_not_enforced() {
+    let e = run(sim(false), &candidates(300), EnumOptions::default());
+    assert_eq!(
+        e.versions,
+        vec![(TLS10, true), (TLS12, true), (TLS13, false)]
+    );
+    let set = |v: u16| e.suites[&v].iter().copied().collect::<BTreeSet<_>>();
+    assert_eq!(set(TLS10), BTreeSet::from([3, 7, 40]));
+    assert_eq!(set(TLS12), BTreeSet::from([3, 7, 40, 90, 150, 200]));
+    assert_eq!(e.server_order[&TLS12], Some(false));
+    assert_eq!(e.groups, vec![29, 23, 24]);
+    assert!(e.anomalies.is_empty(), "{:?}", e.anomalies);
+    // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2; TLS1.3's refusal came with TLS1.2's
+    // first pick, in one hello offering both), one order test (at TLS1.2; TLS1.0's picks followed our order
+    // too), and the group chain's closing refusal.
+    assert_eq!(e.server_order[&TLS10], Some(false));
+    assert_eq!(e.hellos, 9 + 6 + 1 + 1);
+}
+
+#[test]
+fn server_order_is_reported_across_partitions() {
+    let e = run(sim(true), &candidates(300), EnumOptions::default());
+    assert_eq!(e.server_order[&TLS12], Some(true));
+    assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
+    assert_eq!(e.suites[&TLS10], vec![40, 7, 3]);
+}
+
+#[test]
+fn parallel_partitions_do_not_change_the_answer() {
+    let opts = EnumOptions {
+        max_conns: 3,
+        ..EnumOptions::default()
+    };
+    let mut cands = candidates(300);
+    cands.min_partitions.insert(TLS12, 6);
+    let e = run(sim(true), &cands, opts);
+    assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
+}
+
+#[test]
+fn a_server_that_answers_a_lower_version_does_not_support_the_higher_one() {
+    let s = Sim {
+        suites: BTreeMap::from([(TLS10, vec![5, 6])]),
+        groups: vec![29],
+        ..Sim::default()
+    };
+    let e = run(s, &candidates(20), EnumOptions::default());
+    assert_eq!(
+        e.versions,
+        vec![(TLS10, true), (TLS12, false), (TLS13, false)]
+    );
+    assert!(!e.suites.contains_key(&TLS12));
+}
+
+#[test]
+fn a_suite_that_was_not_offered_is_never_believed() {
+    let s = Sim {
+        rogue_suite: Some(0xBEEF),
+        ..sim(false)
+    };
+    let e = run(s, &candidates(20), EnumOptions::default());
+    assert!(e.suites.is_empty(), "{:?}", e.suites);
+    assert!(
+        e.anomalies.iter().any(|a| a.contains("not offered")),
+        "{:?}",
+        e.anomalies
+    );
+}
+
+#[test]
+fn resets_are_retried_with_backoff() {
+    let s = Sim {
+        flaky: AtomicU32::new(2),
+        ..sim(false)
+    };
+    let opts = EnumOptions {
+        backoff: Duration::from_millis(1),
+        max_conns: 1,
+        ..EnumOptions::default()
+    };
+    let e = run(s, &candidates(300), opts);
+    assert_eq!(e.suites[&TLS12].len(), 6);
+    assert!(e.anomalies.is_empty());
+}
+
+#[test]
+fn a_version_refused_outright_costs_one_hello_not_one_per_partition() {
+    let s = Sim {
+        suites: BTreeMap::from([(TLS12, vec![5])]),
+        groups: vec![29],
+        version_alert: true,
+        ..Sim::default()
+    };
+    let cands = Candidates {
+        suites: vec![(TLS10, (1..=300).collect()), (TLS12, (1..=300).collect())],
+        groups: vec![29],
+        ecdhe: BTreeSet::new(),
+        tls13_only_groups: BTreeSet::new(),
+        min_partitions: BTreeMap::new(),
+    };
+    let e = run(s, &cands, EnumOptions::default());
+    assert_eq!(e.versions, vec![(TLS10, false), (TLS12, true)]);
+    // TLS1.0: one hello (the other two partitions are skipped); TLS1.2: one pick and three refusals.
+    assert_eq!(e.hellos, 1 + 1 + 3);
+}
+
+#[test]
+fn a_tls13_server_answers_the_combined_hello_at_tls13_and_both_versions_stay_exact() {
+    let mut s = sim(true);
+    s.suites.insert(TLS13, vec![0x1302, 0x1301]);
+    let e = run(s, &candidates(300), EnumOptions::default());
+    assert_eq!(
+        e.versions,
+        vec![(TLS10, true), (TLS12, true), (TLS13, true)]
+    );
+    assert_eq!(e.suites[&TLS13], vec![0x1302, 0x1301]);
+    assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
+    assert_eq!(e.server_order[&TLS13], Some(true));
+}
+
+#[test]
+fn partitions_respect_the_hello_limit() {
+    let suites: Vec<u16> = (0..300).collect();
+    let parts = partitions(&suites, 128, 1);
+    assert_eq!(parts.len(), 3);
+    assert!(parts.iter().all(|p| p.len() <= 128));
+    let mut all = parts.concat();
+    all.sort_unstable();
+    assert_eq!(all, suites);
+    assert_eq!(partitions(&suites[..5], 128, 8).len(), 5);
+}

@@ -1,0 +1,79 @@
+//! What the enumeration offers: every registered suite per version, weakest first, and the groups it tests.
+
+use std::collections::BTreeMap;
+
+use crate::model::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::plan::tls_enum::Candidates;
+use crate::wire::tls::suites::{self, Kx, SuiteInfo};
+
+/// Every version, ascending.
+pub const VERSIONS: [ProtocolVersion; 5] = ProtocolVersion::ALL;
+
+/// The groups the enumeration tests: the common ECC groups and the RFC 7919 ffdhe groups.
+pub const GROUPS: [NamedGroup; 10] = [
+    NamedGroup::X25519,
+    NamedGroup::SECP256R1,
+    NamedGroup::SECP384R1,
+    NamedGroup::SECP521R1,
+    NamedGroup::X448,
+    NamedGroup::FFDHE2048,
+    NamedGroup::FFDHE3072,
+    NamedGroup::FFDHE4096,
+    NamedGroup::FFDHE6144,
+    NamedGroup::FFDHE8192,
+];
+
+/// Weakest first: a server that imposes its own (strong-first) order then shows it by deviating from ours.
+pub fn strength(i: &SuiteInfo) -> impl Ord {
+    (
+        !i.is_null_cipher(),
+        !i.export,
+        !i.is_anonymous(),
+        !(i.is_rc4() || i.is_triple_des()),
+        i.forward_secrecy(),
+        i.is_aead(),
+        i.bits,
+        i.id,
+    )
+}
+
+/// The candidates of the registry for every version, chains sized to hide latency with `max_conns` in flight.
+pub fn registry_candidates(max_conns: usize) -> Candidates {
+    let mut legacy: Vec<&SuiteInfo> = suites::all().filter(|i| !i.is_tls13()).collect();
+    legacy.sort_by_key(|i| strength(i));
+    let ids = |f: &dyn Fn(&SuiteInfo) -> bool| {
+        legacy
+            .iter()
+            .filter(|i| f(i))
+            .map(|i| CipherSuite(i.id))
+            .collect::<Vec<_>>()
+    };
+    let old = ids(&|i| i.min_version <= ProtocolVersion::SSL3_0);
+    let mut tls13: Vec<&SuiteInfo> = suites::all().filter(|i| i.is_tls13()).collect();
+    tls13.sort_by_key(|i| strength(i));
+    Candidates {
+        suites: vec![
+            (ProtocolVersion::SSL3_0, old.clone()),
+            (ProtocolVersion::TLS1_0, old.clone()),
+            (ProtocolVersion::TLS1_1, old),
+            (ProtocolVersion::TLS1_2, ids(&|_| true)),
+            (
+                ProtocolVersion::TLS1_3,
+                tls13.iter().map(|i| CipherSuite(i.id)).collect(),
+            ),
+        ],
+        groups: GROUPS.to_vec(),
+        ecdhe: legacy
+            .iter()
+            .filter(|i| i.kx == Kx::Ecdhe)
+            .map(|i| CipherSuite(i.id))
+            .collect(),
+        tls13_only_groups: GROUPS.iter().copied().filter(|g| g.is_ffdhe()).collect(),
+        // TLS 1.2 has the most suites to find: more chains, so that their length (each step a round trip or
+        // three) stays short. The older versions run two chains each (their 139 suites exceed one hello).
+        min_partitions: BTreeMap::from([(
+            ProtocolVersion::TLS1_2,
+            (max_conns * 3 / 4).clamp(1, 6),
+        )]),
+    }
+}

@@ -1,0 +1,138 @@
+//! The full handshakes beside the enumeration: rustls (what a modern client negotiates, and the certificate)
+//! and the CredSSP probe over a HYBRID connection.
+
+use tokio::net::TcpStream;
+
+use super::{path_of, Ready};
+use crate::model::{CredsspReport, Negotiated, NtlmReport, ScanError, SuiteEntry, Via};
+use crate::probe::raw::RawOracle;
+use crate::probe::tls::{handshake, handshake_and_keep, RustlsVersions, TlsSession};
+use crate::probe::{credssp, ProbeContext};
+use crate::wire::x224::Protocols;
+
+/// The modern (rustls) handshake: what it negotiated and the chain it saw.
+pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>), ScanError>;
+
+/// The CredSSP probe's report, and the server's clock from its NTLM CHALLENGE (Unix seconds), which the
+/// analysis compares with its own.
+pub type CredsspSeen = (CredsspReport, Option<i64>);
+
+fn is_credssp(p: Option<Protocols>) -> bool {
+    matches!(p, Some(Protocols::HYBRID | Protocols::HYBRID_EX))
+}
+
+/// Splits the ready connections: the first carries the modern handshake; a CredSSP one (when the first is not)
+/// carries the CredSSP probe; the rest go to the enumeration.
+pub fn split_ready(ready: Vec<Ready>) -> (Option<Ready>, Option<TcpStream>, Vec<TcpStream>) {
+    let mut rest = ready.into_iter();
+    let modern = rest.next();
+    let mut hybrid = None;
+    let mut pool = Vec::new();
+    for (p, s) in rest {
+        if hybrid.is_none()
+            && is_credssp(p)
+            && !modern.as_ref().is_some_and(|(m, _)| is_credssp(*m))
+        {
+            hybrid = Some(s);
+        } else {
+            pool.push(s);
+        }
+    }
+    (modern, hybrid, pool)
+}
+
+fn negotiated(oracle: &RawOracle, session: TlsSession) -> (Negotiated, Vec<Vec<u8>>) {
+    let n = Negotiated {
+        version: session.version,
+        suite: SuiteEntry::new(session.version, session.suite),
+        via: Via::Rustls,
+        path: path_of(oracle),
+    };
+    (n, session.chain)
+}
+
+/// The rustls handshake on the first ready connection (or a new one), and CredSSP on a HYBRID connection: the
+/// same one when the server negotiated HYBRID first (an NLA-only server), else its own.
+pub async fn modern_and_credssp(
+    oracle: &RawOracle,
+    modern: Option<Ready>,
+    hybrid: Option<TcpStream>,
+    name: &str,
+) -> (ModernResult, Option<CredsspSeen>) {
+    let ctx = &oracle.ctx;
+    if let Some((p, stream)) = modern {
+        if is_credssp(p) {
+            return match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
+                Ok((session, mut tls)) => {
+                    let credssp = credssp_report(ctx, &mut tls).await;
+                    (Ok(negotiated(oracle, session)), Some(credssp))
+                }
+                Err(e) => (Err(e), None),
+            };
+        }
+        let modern = async {
+            handshake(ctx, stream, name, RustlsVersions::Both)
+                .await
+                .map(|s| negotiated(oracle, s))
+        };
+        let credssp = async {
+            let stream = hybrid?;
+            Some(
+                match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
+                    Ok((_, mut tls)) => credssp_report(ctx, &mut tls).await,
+                    Err(e) => (failed(e), None),
+                },
+            )
+        };
+        return tokio::join!(modern, credssp);
+    }
+    let modern = async {
+        let stream = oracle.open().await?;
+        handshake(ctx, stream, name, RustlsVersions::Both)
+            .await
+            .map(|s| negotiated(oracle, s))
+    };
+    (modern.await, None)
+}
+
+fn failed(e: ScanError) -> CredsspReport {
+    CredsspReport {
+        error: Some(e.to_string()),
+        ..CredsspReport::default()
+    }
+}
+
+/// One TSRequest exchange, as the report shows it; the server's clock and the skew are left to the analysis.
+async fn credssp_report(
+    ctx: &ProbeContext,
+    tls: &mut tokio_rustls::client::TlsStream<TcpStream>,
+) -> CredsspSeen {
+    let answer = match credssp::negotiate(ctx, tls).await {
+        Ok(a) => a,
+        Err(e) => return (failed(e), None),
+    };
+    let version = answer.request.version;
+    let server_time = answer
+        .challenge
+        .as_ref()
+        .and_then(|c| c.timestamp)
+        .map(crate::wire::credssp::filetime_to_unix);
+    let report = CredsspReport {
+        version: Some(version),
+        patched: Some(version >= crate::wire::credssp::FIRST_PATCHED_VERSION),
+        error_code: answer.request.error_code.map(|c| format!("0x{c:08X}")),
+        ntlm: answer.challenge.map(|c| NtlmReport {
+            product_version: c.product_version,
+            target_name: c.target_name,
+            netbios_computer: c.netbios_computer,
+            netbios_domain: c.netbios_domain,
+            dns_computer: c.dns_computer,
+            dns_domain: c.dns_domain,
+            dns_tree: c.dns_tree,
+            server_time: None,
+            clock_skew_s: None,
+        }),
+        error: None,
+    };
+    (report, server_time)
+}

@@ -1,0 +1,50 @@
+//! Client replays: each distinct client hello sent once, the server's answer kept for the client analysis.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::model::{Answer, Offer, Step, TargetReport};
+use crate::probe::raw::RawOracle;
+use crate::probe::Oracle;
+
+/// One hello per distinct offer, replayed against the server, at most `max_conns` at once; returns each offer's
+/// answer, in order. Without a TLS path there is nothing to replay on (`None` each).
+pub async fn replay(
+    oracle: &Arc<RawOracle>,
+    offers: &[Offer],
+    report: &TargetReport,
+    max_conns: usize,
+) -> Vec<Option<Answer>> {
+    let tls_path =
+        report.tls.is_some() || report.error.as_ref().is_some_and(|e| e.step == Step::Tls);
+    if !tls_path {
+        return vec![None; offers.len()];
+    }
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_conns.max(1)));
+    let mut tasks = BTreeMap::new();
+    for offer in offers {
+        if tasks.contains_key(offer) {
+            continue;
+        }
+        let (oracle, slots, o) = (oracle.clone(), slots.clone(), offer.clone());
+        let task = tokio::spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            oracle.ask(o).await
+        });
+        tasks.insert(offer.clone(), task);
+    }
+    let mut answers: BTreeMap<Offer, Answer> = BTreeMap::new();
+    for (offer, task) in tasks {
+        let answer = match task.await {
+            Ok(Ok(a)) => a,
+            Ok(Err(e)) => Answer::Refused {
+                detail: e.to_string(),
+            },
+            Err(e) => Answer::Refused {
+                detail: format!("replay failed: {e}"),
+            },
+        };
+        answers.insert(offer, answer);
+    }
+    offers.iter().map(|o| answers.get(o).cloned()).collect()
+}
