@@ -11,6 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{sleep, timeout};
 
+use super::profiles::{Credssp, Delivery, Tls, X224};
 use super::server::read_ts_request;
 use super::*;
 use crate::probe::tls::accept_any_config;
@@ -133,6 +134,65 @@ fn every_profile_name_round_trips_and_has_a_description() {
     assert_eq!("TLS13_ONLY".parse::<Profile>().unwrap(), Profile::Tls13Only);
     let err = "nope".parse::<Profile>().unwrap_err().to_string();
     assert!(err.contains("modern, tls13-only"), "{err}");
+}
+
+#[test]
+fn all_lists_every_profile_once_with_a_distinct_name() {
+    for (i, p) in Profile::ALL.into_iter().enumerate() {
+        assert_eq!(p as usize, i, "{p} out of place in Profile::ALL");
+    }
+    let mut names = Profile::ALL.map(Profile::name);
+    names.sort_unstable();
+    let before = names.len();
+    let mut names = names.to_vec();
+    names.dedup();
+    assert_eq!(names.len(), before, "duplicate names");
+}
+
+/// The rows agree with themselves: a profile reaches TLS exactly when it can select SSL or HYBRID and sends its
+/// whole Connection Confirm, and answers CredSSP exactly when it can select HYBRID or HYBRID_EX.
+#[test]
+fn every_row_configures_the_layers_it_can_select_and_no_others() {
+    for p in Profile::ALL {
+        let spec = p.spec();
+        let (selects_tls, selects_hybrid) = match spec.x224 {
+            X224::Confirm(negotiation, delivery) => {
+                let replies = negotiation.rules.iter().map(|r| r.reply);
+                let selected: Vec<Protocols> = replies
+                    .chain([negotiation.otherwise])
+                    .filter_map(|reply| match reply {
+                        NegotiationReply::Response { selected, .. } => Some(selected),
+                        NegotiationReply::None | NegotiationReply::Failure(_) => None,
+                    })
+                    .collect();
+                let hybrid = selected
+                    .iter()
+                    .any(|s| matches!(*s, Protocols::HYBRID | Protocols::HYBRID_EX));
+                let tls = selected.iter().any(|s| *s != Protocols::RDP);
+                let reaches_tls = tls && delivery != Delivery::HalfThenClose;
+                (reaches_tls, hybrid && reaches_tls)
+            }
+            X224::Instead(..) | X224::Silence | X224::Reset => (false, false),
+        };
+        let has_tls = match spec.tls {
+            Tls::None => false,
+            Tls::Rustls { .. } | Tls::Instead(_) => true,
+        };
+        assert_eq!(has_tls, selects_tls, "{p}: TLS row");
+        assert_eq!(
+            p.certificate().is_some(),
+            matches!(spec.tls, Tls::Rustls { .. }),
+            "{p}: certificate"
+        );
+        let has_credssp = spec.credssp != Credssp::None;
+        assert_eq!(has_credssp, selects_hybrid, "{p}: CredSSP row");
+        if has_credssp {
+            assert!(
+                matches!(spec.tls, Tls::Rustls { .. }),
+                "{p}: CredSSP runs inside TLS"
+            );
+        }
+    }
 }
 
 /// The reply bytes of every negotiating profile to each request. XRDP_*: xrdp 0.9.21 with security_layer=tls or
