@@ -1,0 +1,481 @@
+//! The profile table: one row per fixture server behaviour, from the X.224 answer to CredSSP.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rustls::version::{TLS12, TLS13};
+use rustls::SupportedProtocolVersion;
+
+use crate::fixtures::FixtureCert;
+use crate::wire::x224::{
+    ConnectionConfirm, ConnectionRequest, FailureCode, NegotiationReply, Protocols, ResponseFlags,
+};
+
+/// xrdp's answer to a request for PROTOCOL_RDSAAD (0x10): no Connection Confirm, but an X.224 Data TPDU
+/// (`02 f0 80`) carrying an MCS Disconnect Provider Ultimatum (`21 80`; T.125 11.15, MS-RDPBCGR 2.2.2.3).
+/// Observed from xrdp 0.9.21: it rejects any requestedProtocols above 0x0b (`xrdp_iso_process_rdp_neg_req` in
+/// neutrinolabs/xrdp `libxrdp/xrdp_iso.c`), then disconnects this way (`xrdp_mcs_disconnect` in
+/// `libxrdp/xrdp_mcs.c`).
+pub const RDSAAD_DISCONNECT: [u8; 9] = [0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0x21, 0x80];
+
+/// What the `garbage` profile answers: an HTTP server's reply, as when 3389 is forwarded to a web server.
+pub const HTTP_REPLY: &[u8] =
+    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request";
+
+/// A TPKT header claiming 65535 bytes, then the start of an X.224 Data TPDU (`02 f0 80`) and of an MCS
+/// Connect-Initial (`7f 65`), and nothing more.
+const HUGE_TPKT: &[u8] = &[0x03, 0x00, 0xff, 0xff, 0x02, 0xf0, 0x80, 0x7f, 0x65];
+
+/// A TLS handshake record header claiming 65535 bytes (a plaintext record holds at most 2^14, RFC 8446 5.1), and
+/// a few bytes.
+const HUGE_TLS_RECORD: &[u8] = &[0x16, 0x03, 0x03, 0xff, 0xff, 0x02, 0x00, 0x00];
+
+/// The SRC-REF Windows and xrdp put in a Connection Confirm (MS-RDPBCGR 4.1.2; `xrdp_iso_send_cc` in xrdp
+/// `libxrdp/xrdp_iso.c`). FreeRDP's server sends 0 (`tpdu_write_header` in FreeRDP `libfreerdp/core/tpdu.c`).
+const SRC_REF: u16 = 0x1234;
+
+/// RDP_NEG_RSP flags EXTENDED_CLIENT_DATA_SUPPORTED (MS-RDPBCGR 2.2.1.2.1), all that xrdp sets.
+const EXTENDED: ResponseFlags = ResponseFlags(0x01);
+/// EXTENDED_CLIENT_DATA_SUPPORTED | DYNVC_GFX_PROTOCOL_SUPPORTED, as FreeRDP's server sets them when its graphics
+/// pipeline is on (`nego_send_negotiation_response` in FreeRDP `libfreerdp/core/nego.c`).
+const EXTENDED_GFX: ResponseFlags = ResponseFlags(0x03);
+
+const fn select(flags: ResponseFlags, selected: Protocols) -> NegotiationReply {
+    NegotiationReply::Response { flags, selected }
+}
+
+/// Selects the strongest layer asked for; refuses standard RDP security.
+const MODERN: Negotiation = Negotiation {
+    src_ref: SRC_REF,
+    rules: &[
+        Rule {
+            asked: &[Protocols::HYBRID_EX],
+            reply: select(EXTENDED_GFX, Protocols::HYBRID_EX),
+        },
+        Rule {
+            asked: &[Protocols::HYBRID],
+            reply: select(EXTENDED_GFX, Protocols::HYBRID),
+        },
+        Rule {
+            asked: &[Protocols::SSL],
+            reply: select(EXTENDED, Protocols::SSL),
+        },
+    ],
+    otherwise: NegotiationReply::Failure(FailureCode::SSL_REQUIRED_BY_SERVER),
+};
+
+/// xrdp with `security_layer=tls` (`xrdp_iso_negotiate_security` in xrdp `libxrdp/xrdp_iso.c`): TLS or nothing.
+const XRDP_TLS: Negotiation = Negotiation {
+    src_ref: SRC_REF,
+    rules: &[Rule {
+        asked: &[Protocols::SSL],
+        reply: select(EXTENDED, Protocols::SSL),
+    }],
+    otherwise: NegotiationReply::Failure(FailureCode::SSL_REQUIRED_BY_SERVER),
+};
+
+/// The FreeRDP server with `/sec:nla`, as observed from the FreeRDP 2.11 shadow server: HYBRID even when HYBRID_EX
+/// is also offered, SRC-REF 0, otherwise HYBRID_REQUIRED_BY_SERVER (the reply is built by
+/// `nego_send_negotiation_response` in FreeRDP `libfreerdp/core/nego.c`).
+const FREERDP_NLA: Negotiation = Negotiation {
+    src_ref: 0,
+    rules: &[Rule {
+        asked: &[Protocols::HYBRID, Protocols::HYBRID_EX],
+        reply: select(EXTENDED_GFX, Protocols::HYBRID),
+    }],
+    otherwise: NegotiationReply::Failure(FailureCode::HYBRID_REQUIRED_BY_SERVER),
+};
+
+/// xrdp with `security_layer=rdp` (`xrdp_iso_negotiate_security`): standard RDP security whatever is asked.
+const XRDP_RDP: Negotiation = Negotiation {
+    src_ref: SRC_REF,
+    rules: &[],
+    otherwise: select(EXTENDED, Protocols::RDP),
+};
+
+/// A server from before security-protocol negotiation: a bare Connection Confirm without RDP_NEG_RSP.
+const LEGACY: Negotiation = Negotiation {
+    src_ref: SRC_REF,
+    rules: &[],
+    otherwise: NegotiationReply::None,
+};
+
+/// Selects TLS whatever is asked (for the hostile profiles that misbehave after the Connection Confirm).
+const ALWAYS_SSL: Negotiation = Negotiation {
+    src_ref: SRC_REF,
+    rules: &[],
+    otherwise: select(EXTENDED, Protocols::SSL),
+};
+
+static TLS_1_2_AND_1_3: [&SupportedProtocolVersion; 2] = [&TLS13, &TLS12];
+static TLS_1_3_ONLY: [&SupportedProtocolVersion; 1] = [&TLS13];
+
+/// CredSSP as on an updated Windows Server 2022 (10.0.20348).
+const WINDOWS_2022: Credssp = Credssp::Challenge {
+    version: 6,
+    windows: (10, 0, 20348),
+};
+
+/// CredSSP version 3, as before the CVE-2018-0886 update, on Windows Server 2008 R2 SP1 (6.1.7601).
+const UNPATCHED_2008_R2: Credssp = Credssp::Challenge {
+    version: 3,
+    windows: (6, 1, 7601),
+};
+
+/// One fixture server behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Profile {
+    Modern,
+    Tls13Only,
+    ExpiredCert,
+    ExpiringCert,
+    NlaRequired,
+    CredsspUnpatched,
+    SslRequired,
+    RdpOnly,
+    LegacyNoNeg,
+    Garbage,
+    Truncated,
+    HugeLength,
+    HugeTlsRecord,
+    Tarpit,
+    Reset,
+    SlowDrip,
+    Disconnect,
+}
+
+impl Profile {
+    pub const ALL: [Self; 17] = [
+        Self::Modern,
+        Self::Tls13Only,
+        Self::ExpiredCert,
+        Self::ExpiringCert,
+        Self::NlaRequired,
+        Self::CredsspUnpatched,
+        Self::SslRequired,
+        Self::RdpOnly,
+        Self::LegacyNoNeg,
+        Self::Garbage,
+        Self::Truncated,
+        Self::HugeLength,
+        Self::HugeTlsRecord,
+        Self::Tarpit,
+        Self::Reset,
+        Self::SlowDrip,
+        Self::Disconnect,
+    ];
+
+    /// The table: everything this profile does, in one row.
+    pub(super) fn spec(self) -> Spec {
+        match self {
+            Self::Modern => Spec {
+                name: "modern",
+                describe: "NLA supported: selects HYBRID_EX/HYBRID when asked, else TLS; refuses standard RDP security with SSL_REQUIRED_BY_SERVER; TLS 1.2+1.3, valid certificate",
+                x224: X224::Confirm(MODERN, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+            },
+            Self::Tls13Only => Spec {
+                name: "tls13-only",
+                describe: "like modern, but TLS 1.3 only",
+                x224: X224::Confirm(MODERN, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_3_ONLY,
+                },
+                credssp: WINDOWS_2022,
+            },
+            Self::ExpiredCert => Spec {
+                name: "expired-cert",
+                describe: "like modern, with a Windows-like self-signed certificate that expired 40 days ago",
+                x224: X224::Confirm(MODERN, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Expired,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+            },
+            Self::ExpiringCert => Spec {
+                name: "expiring-cert",
+                describe: "like modern, with a certificate that expires in 10 days",
+                x224: X224::Confirm(MODERN, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Expiring,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+            },
+            Self::NlaRequired => Spec {
+                name: "nla-required",
+                describe: "like FreeRDP /sec:nla: HYBRID_REQUIRED_BY_SERVER unless HYBRID is asked; selects HYBRID (flags 0x03), then TLS, then answers CredSSP version 6 with an NTLM CHALLENGE",
+                x224: X224::Confirm(FREERDP_NLA, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+            },
+            Self::CredsspUnpatched => Spec {
+                name: "credssp-unpatched",
+                describe: "like nla-required, but its CredSSP answers with version 3: a server without the 2018 CVE-2018-0886 update",
+                x224: X224::Confirm(FREERDP_NLA, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: UNPATCHED_2008_R2,
+            },
+            Self::SslRequired => Spec {
+                name: "ssl-required",
+                describe: "like xrdp security_layer=tls: selects TLS when asked, otherwise SSL_REQUIRED_BY_SERVER; no NLA",
+                x224: X224::Confirm(XRDP_TLS, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: Credssp::None,
+            },
+            Self::RdpOnly => Spec {
+                name: "rdp-only",
+                describe: "like xrdp security_layer=rdp: selects standard RDP security whatever is asked; no TLS",
+                x224: X224::Confirm(XRDP_RDP, Delivery::Whole),
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::LegacyNoNeg => Spec {
+                name: "legacy-no-neg",
+                describe: "a pre-2003 server: a bare Connection Confirm without negotiation data",
+                x224: X224::Confirm(LEGACY, Delivery::Whole),
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::Garbage => Spec {
+                name: "garbage",
+                describe: "answers with an HTTP response instead of TPKT",
+                x224: X224::Instead(HTTP_REPLY, After::Close),
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::Truncated => Spec {
+                name: "truncated",
+                describe: "sends half a Connection Confirm, then closes",
+                x224: X224::Confirm(ALWAYS_SSL, Delivery::HalfThenClose),
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::HugeLength => Spec {
+                name: "huge-length",
+                describe: "sends a TPKT header claiming 65535 bytes and a few bytes, then holds the connection",
+                x224: X224::Instead(HUGE_TPKT, After::Hold),
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::HugeTlsRecord => Spec {
+                name: "huge-tls-record",
+                describe: "selects TLS, then answers the ClientHello with a record header claiming 65535 bytes and holds",
+                x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
+                tls: Tls::Instead(HUGE_TLS_RECORD),
+                credssp: Credssp::None,
+            },
+            Self::Tarpit => Spec {
+                name: "tarpit",
+                describe: "accepts and reads, never answers, holds the connection open",
+                x224: X224::Silence,
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::Reset => Spec {
+                name: "reset",
+                describe: "accepts, then closes with a TCP reset",
+                x224: X224::Reset,
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+            Self::SlowDrip => Spec {
+                name: "slow-drip",
+                describe: "sends a valid Connection Confirm one byte per second, then behaves like modern",
+                x224: X224::Confirm(MODERN, Delivery::Drip),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+            },
+            Self::Disconnect => Spec {
+                name: "disconnect",
+                describe: "answers every request like xrdp answers RDSAAD: an MCS Disconnect Provider Ultimatum, then closes",
+                x224: X224::Instead(&RDSAAD_DISCONNECT, After::Close),
+                tls: Tls::None,
+                credssp: Credssp::None,
+            },
+        }
+    }
+
+    /// The name on the command line: `modern`, `tls13-only`, ...
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// One line for `rdptls serve --list` and documentation.
+    pub fn describe(self) -> &'static str {
+        self.spec().describe
+    }
+
+    /// The certificate a TLS profile serves; `None` for profiles that never reach TLS.
+    pub fn certificate(self) -> Option<FixtureCert> {
+        match self.spec().tls {
+            Tls::Rustls { certificate, .. } => Some(certificate),
+            Tls::None | Tls::Instead(_) => None,
+        }
+    }
+
+    /// The Connection Confirm this profile sends for `request`, for the profiles that send a well-formed one.
+    pub fn confirm(self, request: &ConnectionRequest) -> Option<ConnectionConfirm> {
+        match self.spec().x224 {
+            X224::Confirm(negotiation, _) => Some(negotiation.confirm(request)),
+            X224::Instead(..) | X224::Silence | X224::Reset => None,
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Spec {
+    /// The name on the command line.
+    pub name: &'static str,
+    /// One line for `rdptls serve --list`.
+    pub describe: &'static str,
+    /// What the client gets where it expects a Connection Confirm.
+    pub x224: X224,
+    /// What follows a Connection Confirm selecting SSL, HYBRID or HYBRID_EX.
+    pub tls: Tls,
+    /// What it answers inside TLS when it selected HYBRID or HYBRID_EX.
+    pub credssp: Credssp,
+}
+
+/// What a profile does where the client expects a Connection Confirm.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum X224 {
+    /// Reads a whole Connection Request and answers with the Connection Confirm the negotiation gives.
+    Confirm(Negotiation, Delivery),
+    /// Reads whatever the client sends first and writes these bytes instead of a Connection Confirm.
+    Instead(&'static [u8], After),
+    /// Reads and discards, never answers; holds the connection until the client goes or `hold_cap` passes.
+    Silence,
+    /// Closes with a TCP reset as soon as it accepts.
+    Reset,
+}
+
+/// How a Connection Confirm goes on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Delivery {
+    /// In one write.
+    Whole,
+    /// Its first half, then the connection closes.
+    HalfThenClose,
+    /// One byte per `drip_interval`.
+    Drip,
+}
+
+/// What follows [`X224::Instead`]'s bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum After {
+    /// The server closes the connection.
+    Close,
+    /// The server reads and discards until the client goes or `hold_cap` passes; it never writes again.
+    Hold,
+}
+
+/// How a profile chooses its Connection Confirm.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Negotiation {
+    /// The Connection Confirm's SRC-REF.
+    pub src_ref: u16,
+    /// Tried in order: the first rule naming a protocol the client asked for gives the reply.
+    pub rules: &'static [Rule],
+    /// The reply when no rule matched. A request without negotiation data asks for standard RDP security only.
+    pub otherwise: NegotiationReply,
+}
+
+/// One negotiation rule: when any of `asked` is requested, answer `reply`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Rule {
+    pub asked: &'static [Protocols],
+    pub reply: NegotiationReply,
+}
+
+impl Negotiation {
+    /// The Connection Confirm for `request`.
+    pub(super) fn confirm(&self, request: &ConnectionRequest) -> ConnectionConfirm {
+        let requested = request
+            .negotiation
+            .map(|n| n.requested)
+            .unwrap_or(Protocols::RDP);
+        let asks = |p: Protocols| requested.contains(p) && p != Protocols::RDP;
+        let negotiation = self
+            .rules
+            .iter()
+            .find(|rule| rule.asked.iter().any(|&p| asks(p)))
+            .map_or(self.otherwise, |rule| rule.reply);
+        ConnectionConfirm {
+            dst_ref: 0,
+            src_ref: self.src_ref,
+            class: 0,
+            negotiation,
+        }
+    }
+}
+
+/// What follows a Connection Confirm selecting SSL, HYBRID or HYBRID_EX.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Tls {
+    /// No TLS: the profile never selects it, or closes first.
+    None,
+    /// A rustls handshake with this fixture certificate, accepting these versions.
+    Rustls {
+        certificate: FixtureCert,
+        versions: &'static [&'static SupportedProtocolVersion],
+    },
+    /// Reads the ClientHello, writes these bytes instead of a ServerHello, then holds the connection.
+    Instead(&'static [u8]),
+}
+
+/// How a profile answers CredSSP (MS-CSSP) inside TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Credssp {
+    /// Never selects HYBRID or HYBRID_EX, so never sees CredSSP.
+    None,
+    /// Answers a TSRequest carrying an NTLM NEGOTIATE with a TSRequest of `version` carrying an NTLM CHALLENGE
+    /// whose VERSION is Windows `windows` (major, minor, build); the next message ends the connection.
+    Challenge {
+        version: u32,
+        windows: (u8, u8, u16),
+    },
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown profile name; the message lists the known ones.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown profile {0:?} (known: {known})", known = Profile::ALL.map(Profile::name).join(", "))]
+pub struct UnknownProfile(pub String);
+
+impl FromStr for Profile {
+    type Err = UnknownProfile;
+
+    /// Accepts `tls13-only` and `tls13_only` alike.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name() == wanted)
+            .ok_or_else(|| UnknownProfile(s.to_string()))
+    }
+}
