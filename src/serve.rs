@@ -647,7 +647,9 @@ mod tests {
     }
 
     async fn send_request(stream: &mut TcpStream, requested: u32) {
-        let cr = ConnectionRequest::new(Protocols(requested), None).encode();
+        let cr = ConnectionRequest::new(Protocols(requested), None)
+            .encode()
+            .unwrap();
         stream.write_all(&cr).await.unwrap();
     }
 
@@ -787,7 +789,7 @@ mod tests {
             cookie: None,
             negotiation: None,
         };
-        stream.write_all(&cr.encode()).await.unwrap();
+        stream.write_all(&cr.encode().unwrap()).await.unwrap();
         assert_eq!(
             hex(&read_packet(&mut stream).await),
             "030000130ed000001234000300080001000000"
@@ -947,7 +949,11 @@ mod tests {
         let mut stream = connect(&server).await;
         // The reset may arrive before or after the request is written.
         let _ = stream
-            .write_all(&ConnectionRequest::new(Protocols::SSL, None).encode())
+            .write_all(
+                &ConnectionRequest::new(Protocols::SSL, None)
+                    .encode()
+                    .unwrap(),
+            )
             .await;
         let mut buf = [0u8; 16];
         let got = timeout(WAIT, stream.read(&mut buf)).await.unwrap();
