@@ -511,10 +511,9 @@ impl Server {
                     .as_deref()
                     .is_some_and(|t| t.get(8) == Some(&1));
                 if is_negotiate {
-                    let reply = encode_ts_request(
-                        self.profile.credssp_version(),
-                        &encode_ntlm_challenge(&self.profile.ntlm_identity()),
-                    );
+                    let reply = encode_ntlm_challenge(&self.profile.ntlm_identity())
+                        .and_then(|c| encode_ts_request(self.profile.credssp_version(), &c))
+                        .map_err(invalid_data)?;
                     tls.write_all(&reply).await?;
                     tls.flush().await?;
                 }
@@ -851,7 +850,8 @@ mod tests {
             .unwrap()
             .unwrap();
         let negotiate =
-            crate::wire::credssp::encode_ts_request(6, &crate::wire::credssp::ntlm_negotiate());
+            crate::wire::credssp::encode_ts_request(6, &crate::wire::credssp::ntlm_negotiate())
+                .unwrap();
         tls.write_all(&negotiate).await.unwrap();
         let reply = read_ts_request(&mut tls, WAIT).await.unwrap();
         assert_eq!(reply.version, 6);
