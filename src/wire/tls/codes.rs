@@ -1,7 +1,7 @@
 //! TLS wire codes as newtypes: versions, cipher suites, groups, signature schemes, alerts, record and message types.
 //!
 //! Every code keeps its number, so an unknown value survives decoding and prints as `unknown(0x....)` (two hex
-//! digits for the one-byte codes). Each registry is one [`code_registry!`] list; cipher-suite names come from the
+//! digits for the one-byte codes). Each registry is one `code_registry!` list; cipher-suite names come from the
 //! suite table in [`suites`].
 
 use std::fmt;

@@ -1,7 +1,7 @@
 //! TPKT (RFC 1006) and X.224 framing with the RDP negotiation structures of MS-RDPBCGR 2.2.1.1 and 2.2.1.2.
 //!
-//! [`tpkt`] frames packets; [`connection`] encodes and decodes the Connection Request and Confirm. This module
-//! holds the codes and structures they share.
+//! `tpkt` frames packets; `connection` encodes and decodes the Connection Request and Confirm. This module holds
+//! the codes and structures they share.
 
 use std::fmt;
 
