@@ -38,7 +38,9 @@ fn connect(port: u16) -> TcpStream {
 
 /// Sends the minimal 19-byte Connection Request for `requested` and reads one TPKT packet back.
 fn negotiate(stream: &mut TcpStream, requested: u32) -> Vec<u8> {
-    let cr = ConnectionRequest::new(Protocols(requested), None).encode();
+    let cr = ConnectionRequest::new(Protocols(requested), None)
+        .encode()
+        .unwrap();
     stream.write_all(&cr).unwrap();
     let mut header = [0u8; 4];
     stream.read_exact(&mut header).unwrap();

@@ -29,7 +29,8 @@ pub async fn negotiate(
     ctx: &ProbeContext,
     tls: &mut TlsStream<TcpStream>,
 ) -> Result<CredsspAnswer, ScanError> {
-    let request = encode_ts_request(CLIENT_VERSION, &ntlm_negotiate());
+    let request = encode_ts_request(CLIENT_VERSION, &ntlm_negotiate())
+        .map_err(|e| ScanError::new(Step::Credssp, ErrorKind::Other, e.to_string()))?;
     let exchange = async {
         tls.write_all(&request)
             .await

@@ -23,6 +23,10 @@ pub async fn negotiate(
     addr: SocketAddr,
     protocols: Protocols,
 ) -> Result<Negotiated, ScanError> {
+    // Encoded before connecting: a cookie the request cannot carry fails here, with no connection opened.
+    let request = ConnectionRequest::new(protocols, ctx.cookie.as_deref())
+        .encode()
+        .map_err(|e| ScanError::new(Step::X224, ErrorKind::Other, e.to_string()))?;
     // The opening slot is held until the server answers, or OPENING_HOLD at most: on a fast path the answer
     // proves the server accepted the connection; on a slow one the slot only paces the SYNs.
     let (answered, answer_rx) = tokio::sync::oneshot::channel::<()>();
@@ -34,7 +38,6 @@ pub async fn negotiate(
     }
     let _answered = answered; // dropped on every return: releases the slot
     let mut stream = connect(ctx, addr).await?;
-    let request = ConnectionRequest::new(protocols, ctx.cookie.as_deref()).encode();
     let exchange = async {
         stream
             .write_all(&request)

@@ -13,7 +13,10 @@ use tokio::time::{sleep, timeout};
 use tokio_rustls::TlsAcceptor;
 
 use super::profiles::{After, Credssp, Delivery, Negotiation, Profile, Spec, Tls, X224};
-use crate::wire::credssp::{encode_ntlm_challenge, encode_ts_request, NtlmIdentity, TsRequest};
+use crate::wire::credssp::{
+    encode_ntlm_challenge, encode_ts_request, ntlm_message_type, MessageType, NtlmIdentity,
+    TsRequest,
+};
 use crate::wire::x224::{
     tpkt_packet_len, ConnectionRequest, NegotiationReply, Protocols, TPKT_HEADER_LEN,
 };
@@ -242,15 +245,12 @@ impl Server {
             // CredSSP: answer the client's NTLM NEGOTIATE with a CHALLENGE, as Windows does, and go no further.
             if let Credssp::Challenge { version, windows } = self.spec.credssp {
                 if let Ok(request) = read_ts_request(&mut tls, limits.read_timeout).await {
-                    let is_negotiate = request
-                        .nego_token
-                        .as_deref()
-                        .is_some_and(|t| t.get(8) == Some(&1));
+                    let is_negotiate = request.nego_token.as_deref().and_then(ntlm_message_type)
+                        == Some(MessageType::NEGOTIATE);
                     if is_negotiate {
-                        let reply = encode_ts_request(
-                            version,
-                            &encode_ntlm_challenge(&ntlm_identity(windows)),
-                        );
+                        let reply = encode_ntlm_challenge(&ntlm_identity(windows))
+                            .and_then(|c| encode_ts_request(version, &c))
+                            .map_err(invalid_data)?;
                         tls.write_all(&reply).await?;
                         tls.flush().await?;
                     }

@@ -47,7 +47,9 @@ async fn connect(server: &FixtureServer) -> TcpStream {
 }
 
 async fn send_request(stream: &mut TcpStream, requested: u32) {
-    let cr = ConnectionRequest::new(Protocols(requested), None).encode();
+    let cr = ConnectionRequest::new(Protocols(requested), None)
+        .encode()
+        .unwrap();
     stream.write_all(&cr).await.unwrap();
 }
 
@@ -250,7 +252,7 @@ async fn request_without_negotiation_data_counts_as_standard_rdp() {
         cookie: None,
         negotiation: None,
     };
-    stream.write_all(&cr.encode()).await.unwrap();
+    stream.write_all(&cr.encode().unwrap()).await.unwrap();
     assert_eq!(
         hex(&read_packet(&mut stream).await),
         "030000130ed000001234000300080001000000"
@@ -312,7 +314,8 @@ async fn nla_required_runs_tls_after_selecting_hybrid_and_answers_credssp_with_a
         .unwrap()
         .unwrap();
     let negotiate =
-        crate::wire::credssp::encode_ts_request(6, &crate::wire::credssp::ntlm_negotiate());
+        crate::wire::credssp::encode_ts_request(6, &crate::wire::credssp::ntlm_negotiate())
+            .unwrap();
     tls.write_all(&negotiate).await.unwrap();
     let reply = read_ts_request(&mut tls, WAIT).await.unwrap();
     assert_eq!(reply.version, 6);
@@ -409,7 +412,11 @@ async fn reset_closes_with_a_tcp_reset() {
     let mut stream = connect(&server).await;
     // The reset may arrive before or after the request is written.
     let _ = stream
-        .write_all(&ConnectionRequest::new(Protocols::SSL, None).encode())
+        .write_all(
+            &ConnectionRequest::new(Protocols::SSL, None)
+                .encode()
+                .unwrap(),
+        )
         .await;
     let mut buf = [0u8; 16];
     let got = timeout(WAIT, stream.read(&mut buf)).await.unwrap();

@@ -11,11 +11,15 @@ use super::codes::{
     CipherSuite, ContentType, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
     SignatureScheme,
 };
+use crate::wire::writer::{self, u16_len, u24_be, EncodeError};
 
-/// nmap keeps a hello to 64 suites and testssl.sh to 128; some stacks reject more (shared/reference/wire.md).
+/// Some TLS stacks reject a hello with too many suites; nmap's ssl-enum-ciphers keeps each hello to 64 suites and
+/// testssl.sh to 128, and so does this crate.
 pub const MAX_SUITES: usize = 128;
-/// Largest record plaintext, RFC 8446 5.1.
+/// Largest record plaintext, RFC 8446 5.1 (`TLSPlaintext.length` MUST NOT exceed 2^14).
 const MAX_FRAGMENT: usize = 1 << 14;
+/// Names the structure in encode errors.
+const PDU: &str = "ClientHello";
 
 /// What to put in the TLS 1.3 `key_share` extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +46,9 @@ pub enum HelloError {
     UnsupportedVersion(ProtocolVersion),
     #[error("the system random generator failed")]
     Random,
+    /// A list too long for its length field (e.g. tens of thousands of groups).
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
 }
 
 /// Everything a probe chooses about one ClientHello.
@@ -181,17 +188,18 @@ impl ClientHelloSpec {
                     .to_be_bytes(),
             );
         }
-        put_vec_u16(&mut body, &suites);
+        put_vec_u16(&mut body, "cipher_suites", &suites)?;
         // compression_methods: null only.
         body.extend_from_slice(&[1, 0]);
         if max > ProtocolVersion::SSL3_0 {
-            let exts = self.extensions(tls13, max, x25519);
-            put_vec_u16(&mut body, &exts);
+            let exts = self.extensions(tls13, max, x25519)?;
+            put_vec_u16(&mut body, "extensions", &exts)?;
         }
 
+        // Handshake header, RFC 8446 4: msg_type, uint24 length.
         let mut handshake = Vec::with_capacity(body.len() + 4);
         handshake.push(HandshakeType::CLIENT_HELLO.0);
-        handshake.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        handshake.extend_from_slice(&u24_be(PDU, "length", body.len())?);
         handshake.extend_from_slice(&body);
 
         let record_version = if max == ProtocolVersion::SSL3_0 {
@@ -200,33 +208,41 @@ impl ClientHelloSpec {
             ProtocolVersion::TLS1_0
         };
         let mut out = Vec::with_capacity(handshake.len() + 5);
+        // TLSPlaintext records of at most 2^14 bytes each, RFC 8446 5.1.
         for fragment in handshake.chunks(MAX_FRAGMENT) {
             out.push(ContentType::HANDSHAKE.0);
             out.extend_from_slice(&record_version.0.to_be_bytes());
-            out.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
+            out.extend_from_slice(&u16_len("TLS record", "length", fragment.len())?.to_be_bytes());
             out.extend_from_slice(fragment);
         }
         Ok(out)
     }
 
-    fn extensions(&self, tls13: bool, max: ProtocolVersion, x25519: Option<&[u8; 32]>) -> Vec<u8> {
+    /// The extensions block, without its own length.
+    fn extensions(
+        &self,
+        tls13: bool,
+        max: ProtocolVersion,
+        x25519: Option<&[u8; 32]>,
+    ) -> Result<Vec<u8>, EncodeError> {
         let mut exts = Vec::with_capacity(256);
         if let Some(host) = self.sni_host() {
             // server_name_list of one host_name (type 0), RFC 6066 3.
             let mut entry = vec![0u8];
-            put_vec_u16(&mut entry, host.as_bytes());
+            put_vec_u16(&mut entry, "host_name", host.as_bytes())?;
             let mut list = Vec::new();
-            put_vec_u16(&mut list, &entry);
-            put_ext(&mut exts, ExtensionType::SERVER_NAME, &list);
+            put_vec_u16(&mut list, "server_name_list", &entry)?;
+            put_ext(&mut exts, ExtensionType::SERVER_NAME, &list)?;
         }
         if self.ec_point_formats {
-            put_ext(&mut exts, ExtensionType::EC_POINT_FORMATS, &[1, 0]);
+            // ec_point_format_list of one: uncompressed (0), RFC 8422 5.1.2.
+            put_ext(&mut exts, ExtensionType::EC_POINT_FORMATS, &[1, 0])?;
         }
         if !self.groups.is_empty() {
             let groups: Vec<u8> = self.groups.iter().flat_map(|g| g.0.to_be_bytes()).collect();
             let mut data = Vec::new();
-            put_vec_u16(&mut data, &groups);
-            put_ext(&mut exts, ExtensionType::SUPPORTED_GROUPS, &data);
+            put_vec_u16(&mut data, "supported_groups", &groups)?;
+            put_ext(&mut exts, ExtensionType::SUPPORTED_GROUPS, &data)?;
         }
         if max >= ProtocolVersion::TLS1_2 && !self.signature_algorithms.is_empty() {
             let schemes: Vec<u8> = self
@@ -235,15 +251,15 @@ impl ClientHelloSpec {
                 .flat_map(|s| s.0.to_be_bytes())
                 .collect();
             let mut data = Vec::new();
-            put_vec_u16(&mut data, &schemes);
-            put_ext(&mut exts, ExtensionType::SIGNATURE_ALGORITHMS, &data);
+            put_vec_u16(&mut data, "signature_algorithms", &schemes)?;
+            put_ext(&mut exts, ExtensionType::SIGNATURE_ALGORITHMS, &data)?;
         }
         if self.extended_master_secret {
-            put_ext(&mut exts, ExtensionType::EXTENDED_MASTER_SECRET, &[]);
+            put_ext(&mut exts, ExtensionType::EXTENDED_MASTER_SECRET, &[])?;
         }
         if self.renegotiation_info_ext {
             // renegotiated_connection: empty on an initial handshake, RFC 5746 3.2.
-            put_ext(&mut exts, ExtensionType::RENEGOTIATION_INFO, &[0]);
+            put_ext(&mut exts, ExtensionType::RENEGOTIATION_INFO, &[0])?;
         }
         if tls13 {
             let mut versions: Vec<ProtocolVersion> = self
@@ -256,45 +272,39 @@ impl ClientHelloSpec {
             versions.dedup();
             let list: Vec<u8> = versions.iter().flat_map(|v| v.0.to_be_bytes()).collect();
             let mut data = Vec::new();
-            put_vec_u8(&mut data, &list);
-            put_ext(&mut exts, ExtensionType::SUPPORTED_VERSIONS, &data);
-            // psk_dhe_ke only.
-            put_ext(&mut exts, ExtensionType::PSK_KEY_EXCHANGE_MODES, &[1, 1]);
+            writer::put_vec_u8(&mut data, PDU, "supported_versions", &list)?;
+            put_ext(&mut exts, ExtensionType::SUPPORTED_VERSIONS, &data)?;
+            // psk_dhe_ke (1) only, RFC 8446 4.2.9.
+            put_ext(&mut exts, ExtensionType::PSK_KEY_EXCHANGE_MODES, &[1, 1])?;
             let shares = match (self.key_share, x25519) {
                 (KeyShareOffer::None, _) => None,
                 (KeyShareOffer::Empty, _) | (KeyShareOffer::X25519Real, None) => Some(Vec::new()),
                 (KeyShareOffer::X25519Real, Some(public)) => {
+                    // KeyShareEntry, RFC 8446 4.2.8: group, key_exchange<1..2^16-1>.
                     let mut entry = NamedGroup::X25519.0.to_be_bytes().to_vec();
-                    put_vec_u16(&mut entry, public);
+                    put_vec_u16(&mut entry, "key_exchange", public)?;
                     Some(entry)
                 }
             };
             if let Some(shares) = shares {
                 let mut data = Vec::new();
-                put_vec_u16(&mut data, &shares);
-                put_ext(&mut exts, ExtensionType::KEY_SHARE, &data);
+                put_vec_u16(&mut data, "client_shares", &shares)?;
+                put_ext(&mut exts, ExtensionType::KEY_SHARE, &data)?;
             }
         }
-        exts
+        Ok(exts)
     }
 }
 
-/// Appends `data` with a u8 length. Callers pass at most 255 bytes (version and point-format lists).
-fn put_vec_u8(out: &mut Vec<u8>, data: &[u8]) {
-    out.push(data.len().min(255) as u8);
-    out.extend_from_slice(&data[..data.len().min(255)]);
+/// Appends `data` with a u16 length, or fails naming `field` if it is longer than 65535 bytes.
+fn put_vec_u16(out: &mut Vec<u8>, field: &'static str, data: &[u8]) -> Result<(), EncodeError> {
+    writer::put_vec_u16(out, PDU, field, data)
 }
 
-/// Appends `data` with a u16 length; everything built here is far below 64 KiB.
-fn put_vec_u16(out: &mut Vec<u8>, data: &[u8]) {
-    let n = data.len().min(u16::MAX as usize);
-    out.extend_from_slice(&(n as u16).to_be_bytes());
-    out.extend_from_slice(&data[..n]);
-}
-
-fn put_ext(out: &mut Vec<u8>, typ: ExtensionType, data: &[u8]) {
+/// Appends one extension: type, then `extension_data<0..2^16-1>` (RFC 8446 4.2).
+fn put_ext(out: &mut Vec<u8>, typ: ExtensionType, data: &[u8]) -> Result<(), EncodeError> {
     out.extend_from_slice(&typ.0.to_be_bytes());
-    put_vec_u16(out, data);
+    put_vec_u16(out, "extension_data", data)
 }
 
 #[cfg(test)]
@@ -481,6 +491,57 @@ mod tests {
                 .encode()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_list_longer_than_its_length_field_is_an_encode_error() {
+        // 32768 groups are 65536 bytes: one more than supported_groups<2..2^16-1> can count.
+        let spec = ClientHelloSpec {
+            groups: (0..32_768).map(NamedGroup).collect(),
+            ..ClientHelloSpec::new(ProtocolVersion::TLS1_2, suites(&[0xC02F]))
+        };
+        assert_eq!(
+            spec.encode().unwrap_err(),
+            HelloError::Encode(EncodeError::too_large(
+                "ClientHello",
+                "supported_groups",
+                65_536,
+                65_535
+            ))
+        );
+        // The group list fits, but its extension with the two-byte list length does not.
+        let spec = ClientHelloSpec {
+            groups: (0..32_767).map(NamedGroup).collect(),
+            ..spec
+        };
+        let err = spec.encode().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "ClientHello.extension_data: 65536 exceeds the limit of 65535"
+        );
+    }
+
+    #[test]
+    fn a_hello_longer_than_a_record_is_split_into_records_of_at_most_2_14_bytes() {
+        let spec = ClientHelloSpec {
+            groups: (0..20_000).map(NamedGroup).collect(),
+            ..ClientHelloSpec::new(ProtocolVersion::TLS1_2, suites(&[0xC02F]))
+        };
+        let bytes = spec.encode_with(&[0; 32], &[0; 32], None).unwrap();
+        let mut lens = Vec::new();
+        let mut handshake = Vec::new();
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            assert_eq!(&rest[..3], &[22, 3, 1]);
+            let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+            lens.push(len);
+            handshake.extend_from_slice(&rest[5..5 + len]);
+            rest = &rest[5 + len..];
+        }
+        assert_eq!(lens[..2], [16_384, 16_384]);
+        assert_eq!(lens.len(), 3);
+        let body_len = u32::from_be_bytes([0, handshake[1], handshake[2], handshake[3]]);
+        assert_eq!(usize::try_from(body_len).unwrap(), handshake.len() - 4);
     }
 
     #[test]

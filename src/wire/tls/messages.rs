@@ -14,10 +14,19 @@ pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
     0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 ];
 
+/// ECCurveType, RFC 8422 5.4: explicit_prime (deprecated).
+const CURVE_TYPE_EXPLICIT_PRIME: u8 = 1;
+/// ECCurveType, RFC 8422 5.4: explicit_char2 (deprecated).
+const CURVE_TYPE_EXPLICIT_CHAR2: u8 = 2;
+/// ECCurveType, RFC 8422 5.4: named_curve, followed by a NamedGroup.
+const CURVE_TYPE_NAMED_CURVE: u8 = 3;
+
 /// One extension as received.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Extension {
+    /// `extension_type`, RFC 8446 4.2.
     pub typ: ExtensionType,
+    /// `extension_data`, without its u16 length.
     pub data: Vec<u8>,
 }
 
@@ -26,9 +35,14 @@ pub struct Extension {
 pub struct ServerHello {
     /// The version field. A TLS 1.3 server puts TLS 1.2 here; see [`selected_version`](Self::selected_version).
     pub legacy_version: ProtocolVersion,
+    /// `random`, 32 bytes; [`HELLO_RETRY_REQUEST_RANDOM`] marks a HelloRetryRequest, and a TLS 1.3 server that
+    /// negotiates less puts a downgrade sentinel in the last 8 (RFC 8446 4.1.3).
     pub random: [u8; 32],
+    /// `legacy_session_id_echo` / `session_id`, at most 32 bytes.
     pub session_id: Vec<u8>,
+    /// `cipher_suite`: the suite the server selected.
     pub cipher_suite: CipherSuite,
+    /// `legacy_compression_method` / `compression_method`; 0 is null, the only one a hello of this crate offers.
     pub compression: u8,
     /// In the order received; absent in SSL 3.0 style hellos.
     pub extensions: Vec<Extension>,
@@ -155,7 +169,9 @@ impl ServerHello {
 /// An alert, RFC 5246 7.2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Alert {
+    /// `level`, RFC 5246 7.2 (ignored by TLS 1.3, RFC 8446 6).
     pub level: AlertLevel,
+    /// `description`, RFC 8446 6.
     pub description: AlertDescription,
 }
 
@@ -174,6 +190,7 @@ impl Alert {
 /// Certificate message is encrypted, so a scanner never sees it in the clear.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Certificate {
+    /// `certificate_list`: each entry one DER X.509 certificate (`ASN.1Cert`), as sent.
     pub chain: Vec<Vec<u8>>,
 }
 
@@ -212,12 +229,18 @@ pub enum ServerKeyExchange {
     Dhe {
         /// Bits of the prime p, leading zero bytes and bits not counted.
         p_bits: usize,
+        /// Bytes of `dh_p`, RFC 5246 7.4.3 (ServerDHParams).
         p_len: usize,
+        /// Bytes of the generator `dh_g`.
         g_len: usize,
+        /// Bytes of the server's public value `dh_Ys`.
         ys_len: usize,
     },
-    /// The temporary RSA key of an RSA_EXPORT suite.
-    RsaExport { modulus_bits: usize },
+    /// The temporary RSA key of an RSA_EXPORT suite (RFC 2246 7.4.3, ServerRSAParams).
+    RsaExport {
+        /// Bits of `rsa_modulus`, leading zeros not counted.
+        modulus_bits: usize,
+    },
     /// Any other key exchange (PSK hint, SRP): only its length.
     Other { len: usize },
 }
@@ -233,8 +256,8 @@ impl ServerKeyExchange {
             Kx::Ecdhe | Kx::EcdhePsk => {
                 let curve_type = r.u8("curve_type")?;
                 let group = match curve_type {
-                    3 => Some(NamedGroup(r.u16_be("namedcurve")?)),
-                    1 | 2 => None,
+                    CURVE_TYPE_NAMED_CURVE => Some(NamedGroup(r.u16_be("namedcurve")?)),
+                    CURVE_TYPE_EXPLICIT_PRIME | CURVE_TYPE_EXPLICIT_CHAR2 => None,
                     other => {
                         return Err(r.invalid("curve_type", format!("unknown curve type {other}")))
                     }

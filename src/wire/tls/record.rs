@@ -38,9 +38,11 @@ pub enum ServerMessage {
 /// A reassembled handshake message: its type and body, header removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandshakeMessage {
+    /// `msg_type`, RFC 8446 4.
     pub typ: HandshakeType,
     /// The version field of the record that began this message.
     pub record_version: ProtocolVersion,
+    /// The message body, after the 4-byte header (type, uint24 length).
     pub body: Vec<u8>,
 }
 
@@ -242,7 +244,13 @@ fn check_looks_like_tls(input: &[u8]) -> Result<(), DecodeError> {
         };
         return Err(DecodeError::invalid(PDU, "type", why));
     }
-    if ![20, 21, 22, 23].contains(&first) {
+    let known = [
+        ContentType::CHANGE_CIPHER_SPEC,
+        ContentType::ALERT,
+        ContentType::HANDSHAKE,
+        ContentType::APPLICATION_DATA,
+    ];
+    if !known.contains(&ContentType(first)) {
         let why = match (first, input.get(1)) {
             (3, Some(0)) => {
                 "not TLS: a TPKT header (the server answered with RDP X.224)".to_string()
