@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use latency_proxy::{ConnectionLog, LatencyProxy};
 use rdptls::fixtures::FixtureCert;
 use rdptls::model::{Status, TargetReport};
-use rdptls::plan::{scan_target, ScanOptions};
+use rdptls::scan::{scan_target, ScanOptions};
 use rdptls::wire::tls::suites;
 use support::{Xrdp, XrdpConfig};
 
@@ -112,7 +112,7 @@ fn run() -> Result<(), String> {
         format!("xrdp could not be started: {why} (scripts/install-test-deps.sh installs it)")
     })?;
     let server = ([127, 0, 0, 1], xrdp.port()).into();
-    let profiles = rdptls::plan::tls_scan::builtin_profiles()
+    let profiles = rdptls::analysis::clients::builtin_profiles()
         .map_err(|e| format!("built-in client profiles: {e}"))?;
     let profiles = Arc::new(profiles);
     let rt = tokio::runtime::Runtime::new().map_err(|e| format!("tokio runtime: {e}"))?;
@@ -252,11 +252,7 @@ fn rdptls_run(
     let tls = report.tls.as_ref().ok_or("no TLS section in the report")?;
     let mut set = SuiteSet::new();
     for s in &tls.cipher_suites {
-        let version = rdptls::analysis::clients::version_code(&s.version)
-            .ok_or(format!("version {}", s.version))?;
-        let id = u16::from_str_radix(s.id.trim_start_matches("0x"), 16)
-            .map_err(|_| format!("suite id {}", s.id))?;
-        set.insert((version, id));
+        set.insert((s.version.0, s.suite.0));
     }
     let mut detail = format!(
         "rdptls counted {} connections, {} hellos",

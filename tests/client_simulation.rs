@@ -6,9 +6,10 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rdptls::analysis::clients;
 use rdptls::fixtures::FixtureCert;
 use rdptls::model::{ClientResult, TargetReport};
-use rdptls::plan::{scan_target, tls_scan, ScanOptions};
+use rdptls::scan::{scan_target, ScanOptions};
 use support::{require_server, XfreerdpClient, Xrdp, XrdpConfig};
 
 /// (name, ssl_protocols, tls_ciphers)
@@ -37,7 +38,7 @@ fn xrdp(protocols: &str, ciphers: &str) -> Option<Xrdp> {
 }
 
 fn scan(port: u16) -> TargetReport {
-    let profiles = tls_scan::builtin_profiles().expect("built-in profiles load");
+    let profiles = clients::builtin_profiles().expect("built-in profiles load");
     let opts = ScanOptions {
         timeout: Duration::from_secs(5),
         clients: Some(Arc::new(profiles)),

@@ -3,8 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use rdptls::model::{ErrorKind, Nla, ProtocolResult, Severity, Status, Step, TargetReport};
-use rdptls::plan::{scan_target, ScanOptions};
+use rdptls::model::{
+    ErrorKind, FailureCode, Nla, ProtocolResult, ProtocolVersion, Protocols, Severity, Status,
+    Step, TargetReport, TlsPath,
+};
+use rdptls::scan::{scan_target, ScanOptions};
 use rdptls::serve::{bind, Profile};
 
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -24,29 +27,26 @@ async fn scan(profile: Profile) -> (TargetReport, Duration) {
     (report, took)
 }
 
-fn row<'a>(r: &'a TargetReport, protocol: &str) -> &'a rdptls::model::ProtocolProbe {
+fn row(r: &TargetReport, protocol: Protocols) -> &rdptls::model::ProtocolProbe {
     let neg = r.negotiation.as_ref().expect("negotiation");
-    neg.protocols
-        .iter()
-        .find(|p| p.protocol == protocol)
-        .expect(protocol)
+    neg.probe(protocol).expect("a probe of the protocol")
 }
 
 fn has_finding(r: &TargetReport, id: &str) -> bool {
-    r.findings.iter().any(|f| f.id == id)
+    r.findings.iter().any(|f| f.id.as_str() == id)
 }
 
 #[tokio::test]
 async fn modern_profile_accepts_tls_and_nla_and_shows_a_valid_certificate() {
     let (r, _) = scan(Profile::Modern).await;
     assert_eq!(r.status, Status::Ok, "{:?}", r.error);
-    assert_eq!(row(&r, "rdp").result, ProtocolResult::Refused);
+    assert_eq!(row(&r, Protocols::RDP).result, ProtocolResult::Refused);
     assert_eq!(
-        row(&r, "rdp").failure_code.as_deref(),
-        Some("SSL_REQUIRED_BY_SERVER")
+        row(&r, Protocols::RDP).failure_code,
+        Some(FailureCode::SSL_REQUIRED_BY_SERVER)
     );
-    assert_eq!(row(&r, "ssl").result, ProtocolResult::Accepted);
-    assert_eq!(row(&r, "hybrid").result, ProtocolResult::Accepted);
+    assert_eq!(row(&r, Protocols::SSL).result, ProtocolResult::Accepted);
+    assert_eq!(row(&r, Protocols::HYBRID).result, ProtocolResult::Accepted);
     assert_eq!(r.negotiation.as_ref().unwrap().nla, Nla::Supported);
     let cert = r.certificate.as_ref().expect("certificate");
     assert!(!cert.expired && !cert.not_yet_valid && cert.days_left > 300);
@@ -66,7 +66,10 @@ async fn modern_profile_accepts_tls_and_nla_and_shows_a_valid_certificate() {
 async fn tls13_only_profile_negotiates_tls13() {
     let (r, _) = scan(Profile::Tls13Only).await;
     let tls = r.tls.as_ref().expect("tls");
-    assert_eq!(tls.negotiated.as_ref().unwrap().version, "TLS1.3");
+    assert_eq!(
+        tls.negotiated.as_ref().unwrap().version,
+        ProtocolVersion::TLS1_3
+    );
     assert!(r.certificate.is_some());
 }
 
@@ -84,7 +87,7 @@ async fn expired_self_signed_certificate_is_critical_and_blamed_on_renewal() {
     let expired = r
         .findings
         .iter()
-        .find(|f| f.id == "cert-expired")
+        .find(|f| f.id.as_str() == "cert-expired")
         .expect("cert-expired");
     assert_eq!(expired.severity, Severity::Critical);
     assert!(expired.fix.as_deref().unwrap().contains("Remote Desktop"));
@@ -99,7 +102,7 @@ async fn expiring_certificate_warns_with_days_left() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.id == "cert-expiring")
+        .find(|f| f.id.as_str() == "cert-expiring")
         .expect("cert-expiring");
     assert_eq!(f.severity, Severity::High);
 }
@@ -109,18 +112,21 @@ async fn nla_required_profile_refuses_tls_alone_and_still_yields_the_certificate
     let (r, _) = scan(Profile::NlaRequired).await;
     assert_eq!(r.negotiation.as_ref().unwrap().nla, Nla::Required);
     assert_eq!(
-        row(&r, "ssl").failure_code.as_deref(),
-        Some("HYBRID_REQUIRED_BY_SERVER")
+        row(&r, Protocols::SSL).failure_code,
+        Some(FailureCode::HYBRID_REQUIRED_BY_SERVER)
     );
-    assert_eq!(row(&r, "hybrid").result, ProtocolResult::Accepted);
-    assert_eq!(row(&r, "hybrid").flags, ["extended_client_data", "gfx"]);
+    assert_eq!(row(&r, Protocols::HYBRID).result, ProtocolResult::Accepted);
+    assert_eq!(
+        row(&r, Protocols::HYBRID).flags.names(),
+        ["extended_client_data", "gfx"]
+    );
     assert!(
         r.certificate.is_some(),
         "the certificate is read over the HYBRID path"
     );
     assert_eq!(
         r.tls.as_ref().unwrap().negotiated.as_ref().unwrap().path,
-        "hybrid"
+        TlsPath::Negotiated(Protocols::HYBRID)
     );
     assert!(!has_finding(&r, "nla-not-required"));
 }
@@ -132,8 +138,8 @@ async fn ssl_required_profile_has_no_nla() {
     assert_eq!(neg.nla, Nla::Unsupported);
     assert!(!neg.standard_rdp_security);
     assert_eq!(
-        row(&r, "hybrid").failure_code.as_deref(),
-        Some("SSL_REQUIRED_BY_SERVER")
+        row(&r, Protocols::HYBRID).failure_code,
+        Some(FailureCode::SSL_REQUIRED_BY_SERVER)
     );
     assert!(has_finding(&r, "nla-not-required"));
 }
@@ -144,8 +150,8 @@ async fn rdp_only_profile_is_standard_rdp_security_without_tls() {
     assert_eq!(r.status, Status::Ok);
     let neg = r.negotiation.as_ref().unwrap();
     assert!(neg.standard_rdp_security);
-    assert_eq!(row(&r, "ssl").result, ProtocolResult::NotSelected);
-    assert_eq!(row(&r, "ssl").selected.as_deref(), Some("rdp"));
+    assert_eq!(row(&r, Protocols::SSL).result, ProtocolResult::NotSelected);
+    assert_eq!(row(&r, Protocols::SSL).selected, Some(Protocols::RDP));
     assert!(r.tls.is_none() && r.certificate.is_none());
     assert!(has_finding(&r, "standard-rdp-security"));
     assert!(has_finding(&r, "rdp-only"));
@@ -156,7 +162,7 @@ async fn legacy_confirm_without_negotiation_data_means_standard_security_only() 
     let (r, _) = scan(Profile::LegacyNoNeg).await;
     let neg = r.negotiation.as_ref().unwrap();
     assert!(neg.legacy_server && neg.standard_rdp_security);
-    assert_eq!(row(&r, "rdp").result, ProtocolResult::Accepted);
+    assert_eq!(row(&r, Protocols::RDP).result, ProtocolResult::Accepted);
     assert!(has_finding(&r, "standard-rdp-security"));
 }
 
@@ -238,10 +244,9 @@ async fn hostile_profiles_fail_at_the_right_step_within_the_timeout() {
                 took < TIMEOUT + Duration::from_secs(1),
                 "{profile}: took {took:?}"
             );
-            assert!(r
-                .findings
-                .iter()
-                .any(|f| f.id == "target-unreachable" || f.id == "tls-unavailable"));
+            assert!(r.findings.iter().any(
+                |f| f.id.as_str() == "target-unreachable" || f.id.as_str() == "tls-unavailable"
+            ));
         }));
     }
     for t in tasks {
@@ -304,7 +309,7 @@ async fn pre_2018_credssp_is_a_finding_with_the_oracle_remediation_error() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.id == "credssp-unpatched")
+        .find(|f| f.id.as_str() == "credssp-unpatched")
         .expect("credssp-unpatched");
     assert_eq!(f.severity, Severity::High);
     assert!(f

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use rdptls::fixtures::FixtureCert;
 use rdptls::model::TargetReport;
-use rdptls::plan::{scan_target, ScanOptions};
+use rdptls::scan::{scan_target, ScanOptions};
 use rdptls::wire::tls::suites;
 use support::{require_server, OpenSslServer, Xrdp, XrdpConfig};
 
@@ -177,25 +177,25 @@ fn check(what: &str, r: &TargetReport, expected: &Expected, max_connections: u64
         .as_ref()
         .unwrap_or_else(|| panic!("{what}: no TLS report"));
 
-    let supported: BTreeSet<&str> = tls
+    let supported: BTreeSet<String> = tls
         .versions
         .iter()
         .filter(|v| v.supported)
-        .map(|v| v.version.as_str())
+        .map(|v| v.version.to_string())
         .collect();
-    let want: BTreeSet<&str> = expected.suites.keys().map(String::as_str).collect();
+    let want: BTreeSet<String> = expected.suites.keys().cloned().collect();
     assert_eq!(supported, want, "{what}: supported versions");
 
-    let mut got: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut got: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for s in &tls.cipher_suites {
-        got.entry(s.version.as_str())
+        got.entry(s.version.to_string())
             .or_default()
-            .push(s.name.as_str());
+            .push(s.suite.name());
     }
     for (version, want) in &expected.suites {
         let have: BTreeSet<&str> = got
             .get(version.as_str())
-            .map(|v| v.iter().copied().collect())
+            .map(|v| v.iter().map(String::as_str).collect())
             .unwrap_or_default();
         let want_set: BTreeSet<&str> = want.iter().map(String::as_str).collect();
         assert_eq!(
@@ -208,12 +208,13 @@ fn check(what: &str, r: &TargetReport, expected: &Expected, max_connections: u64
         let order = tls
             .server_order
             .iter()
-            .find(|o| &o.version == version)
+            .find(|o| &o.version.to_string() == version)
             .unwrap_or_else(|| panic!("{what}: no server_order entry for {version}"));
         let enforced = (want.len() >= 2).then_some(expected.server_order);
         assert_eq!(order.enforced, enforced, "{what}: {version} server order");
         if enforced == Some(true) {
-            assert_eq!(&order.order, want, "{what}: {version} server order");
+            let order: Vec<String> = order.order.iter().map(|s| s.name()).collect();
+            assert_eq!(&order, want, "{what}: {version} server order");
             assert_eq!(
                 got[version.as_str()],
                 *want,
@@ -222,7 +223,7 @@ fn check(what: &str, r: &TargetReport, expected: &Expected, max_connections: u64
         }
     }
     assert!(
-        got.keys().all(|v| expected.suites.contains_key(*v)),
+        got.keys().all(|v| expected.suites.contains_key(v)),
         "{what}: suites at versions not expected: {:?}",
         got.keys().collect::<Vec<_>>()
     );
@@ -453,9 +454,9 @@ async fn xrdp_legacy_tls10_to_tls12_all_seclevel0() {
     if let Some(sslscan) = sslscan {
         let mut ours: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for s in &r.tls.as_ref().unwrap().cipher_suites {
-            ours.entry(s.version.clone())
+            ours.entry(s.version.to_string())
                 .or_default()
-                .insert(s.name.clone());
+                .insert(s.suite.name());
         }
         assert_eq!(ours, sslscan, "rdptls and sslscan --rdp disagree");
         eprintln!(

@@ -284,6 +284,7 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::tls::CipherSuite;
 
     fn server_hello(
         legacy: ProtocolVersion,

@@ -1,18 +1,41 @@
 //! The enumeration plan against a simulated server: exact sets, orders, downgrades, rogue picks, retries.
 
 use super::*;
+use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+const TLS10: ProtocolVersion = ProtocolVersion::TLS1_0;
+
+/// Suites by code.
+fn cs(ids: &[u16]) -> Vec<CipherSuite> {
+    ids.iter().copied().map(CipherSuite).collect()
+}
+
+/// Suites from `from` to `to`, by code.
+fn cs_range(from: u16, to: u16) -> Vec<CipherSuite> {
+    (from..=to).map(CipherSuite).collect()
+}
+
+/// Groups by code.
+fn gs(ids: &[u16]) -> Vec<NamedGroup> {
+    ids.iter().copied().map(NamedGroup).collect()
+}
+
+/// The codes of suites.
+fn codes(suites: &[CipherSuite]) -> Vec<u16> {
+    suites.iter().map(|s| s.0).collect()
+}
 
 /// A simulated TLS server: pure, deterministic, with the behaviours the plan must cope with.
 #[derive(Default)]
 struct Sim {
     /// Per version, the suites it accepts in its own preference order.
-    suites: BTreeMap<u16, Vec<u16>>,
+    suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>>,
     server_order: bool,
     /// Groups it supports, in its preference order; it follows the client's group order.
-    groups: Vec<u16>,
+    groups: Vec<NamedGroup>,
     /// Answers every hello with this suite, offered or not.
-    rogue_suite: Option<u16>,
+    rogue_suite: Option<CipherSuite>,
     /// Fails this many hellos with a reset before answering.
     flaky: AtomicU32,
     /// Answers a version it lacks with a protocol_version alert (else a plain refusal).
@@ -89,12 +112,12 @@ impl Sim {
 fn candidates(n: u16) -> Candidates {
     Candidates {
         suites: vec![
-            (TLS10, (1..=n).collect()),
-            (TLS12, (1..=n).collect()),
-            (TLS13, vec![0x1301, 0x1302, 0x1303]),
+            (TLS10, cs_range(1, n)),
+            (TLS12, cs_range(1, n)),
+            (TLS13, cs(&[0x1301, 0x1302, 0x1303])),
         ],
-        groups: vec![29, 23, 24, 25, 30],
-        ecdhe: (1..=n).collect(),
+        groups: gs(&[29, 23, 24, 25, 30]),
+        ecdhe: cs_range(1, n).into_iter().collect(),
         tls13_only_groups: BTreeSet::new(),
         min_partitions: BTreeMap::new(),
     }
@@ -103,11 +126,11 @@ fn candidates(n: u16) -> Candidates {
 fn sim(server_order: bool) -> Sim {
     Sim {
         suites: BTreeMap::from([
-            (TLS10, vec![40, 7, 3]),
-            (TLS12, vec![200, 3, 150, 7, 40, 90]),
+            (TLS10, cs(&[40, 7, 3])),
+            (TLS12, cs(&[200, 3, 150, 7, 40, 90])),
         ]),
         server_order,
-        groups: vec![23, 29, 24],
+        groups: gs(&[23, 29, 24]),
         ..Sim::default()
     }
 }
@@ -127,11 +150,11 @@ fn client_order_server_sets_are_exact_and_order_is_not_enforced() {
         e.versions,
         vec![(TLS10, true), (TLS12, true), (TLS13, false)]
     );
-    let set = |v: u16| e.suites[&v].iter().copied().collect::<BTreeSet<_>>();
+    let set = |v: ProtocolVersion| e.suites[&v].iter().map(|s| s.0).collect::<BTreeSet<_>>();
     assert_eq!(set(TLS10), BTreeSet::from([3, 7, 40]));
     assert_eq!(set(TLS12), BTreeSet::from([3, 7, 40, 90, 150, 200]));
     assert_eq!(e.server_order[&TLS12], Some(false));
-    assert_eq!(e.groups, vec![29, 23, 24]);
+    assert_eq!(e.groups, gs(&[29, 23, 24]));
     assert!(e.anomalies.is_empty(), "{:?}", e.anomalies);
     // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2; TLS1.3's refusal came with TLS1.2's
     // first pick, in one hello offering both), one order test (at TLS1.2; TLS1.0's picks followed our order
@@ -144,8 +167,8 @@ fn client_order_server_sets_are_exact_and_order_is_not_enforced() {
 fn server_order_is_reported_across_partitions() {
     let e = run(sim(true), &candidates(300), EnumOptions::default());
     assert_eq!(e.server_order[&TLS12], Some(true));
-    assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
-    assert_eq!(e.suites[&TLS10], vec![40, 7, 3]);
+    assert_eq!(codes(&e.suites[&TLS12]), vec![200, 3, 150, 7, 40, 90]);
+    assert_eq!(codes(&e.suites[&TLS10]), vec![40, 7, 3]);
 }
 
 #[test]
@@ -157,14 +180,14 @@ fn parallel_partitions_do_not_change_the_answer() {
     let mut cands = candidates(300);
     cands.min_partitions.insert(TLS12, 6);
     let e = run(sim(true), &cands, opts);
-    assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
+    assert_eq!(codes(&e.suites[&TLS12]), vec![200, 3, 150, 7, 40, 90]);
 }
 
 #[test]
 fn a_server_that_answers_a_lower_version_does_not_support_the_higher_one() {
     let s = Sim {
-        suites: BTreeMap::from([(TLS10, vec![5, 6])]),
-        groups: vec![29],
+        suites: BTreeMap::from([(TLS10, cs(&[5, 6]))]),
+        groups: gs(&[29]),
         ..Sim::default()
     };
     let e = run(s, &candidates(20), EnumOptions::default());
@@ -178,7 +201,7 @@ fn a_server_that_answers_a_lower_version_does_not_support_the_higher_one() {
 #[test]
 fn a_suite_that_was_not_offered_is_never_believed() {
     let s = Sim {
-        rogue_suite: Some(0xBEEF),
+        rogue_suite: Some(CipherSuite(0xBEEF)),
         ..sim(false)
     };
     let e = run(s, &candidates(20), EnumOptions::default());
@@ -209,14 +232,14 @@ fn resets_are_retried_with_backoff() {
 #[test]
 fn a_version_refused_outright_costs_one_hello_not_one_per_partition() {
     let s = Sim {
-        suites: BTreeMap::from([(TLS12, vec![5])]),
-        groups: vec![29],
+        suites: BTreeMap::from([(TLS12, cs(&[5]))]),
+        groups: gs(&[29]),
         version_alert: true,
         ..Sim::default()
     };
     let cands = Candidates {
-        suites: vec![(TLS10, (1..=300).collect()), (TLS12, (1..=300).collect())],
-        groups: vec![29],
+        suites: vec![(TLS10, cs_range(1, 300)), (TLS12, cs_range(1, 300))],
+        groups: gs(&[29]),
         ecdhe: BTreeSet::new(),
         tls13_only_groups: BTreeSet::new(),
         min_partitions: BTreeMap::new(),
@@ -230,20 +253,20 @@ fn a_version_refused_outright_costs_one_hello_not_one_per_partition() {
 #[test]
 fn a_tls13_server_answers_the_combined_hello_at_tls13_and_both_versions_stay_exact() {
     let mut s = sim(true);
-    s.suites.insert(TLS13, vec![0x1302, 0x1301]);
+    s.suites.insert(TLS13, cs(&[0x1302, 0x1301]));
     let e = run(s, &candidates(300), EnumOptions::default());
     assert_eq!(
         e.versions,
         vec![(TLS10, true), (TLS12, true), (TLS13, true)]
     );
-    assert_eq!(e.suites[&TLS13], vec![0x1302, 0x1301]);
-    assert_eq!(e.suites[&TLS12], vec![200, 3, 150, 7, 40, 90]);
+    assert_eq!(codes(&e.suites[&TLS13]), vec![0x1302, 0x1301]);
+    assert_eq!(codes(&e.suites[&TLS12]), vec![200, 3, 150, 7, 40, 90]);
     assert_eq!(e.server_order[&TLS13], Some(true));
 }
 
 #[test]
 fn partitions_respect_the_hello_limit() {
-    let suites: Vec<u16> = (0..300).collect();
+    let suites: Vec<CipherSuite> = cs_range(0, 299);
     let parts = partitions(&suites, 128, 1);
     assert_eq!(parts.len(), 3);
     assert!(parts.iter().all(|p| p.len() <= 128));
