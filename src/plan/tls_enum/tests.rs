@@ -1,6 +1,7 @@
 //! The enumeration plan against a simulated server: exact sets, orders, downgrades, rogue picks, retries.
 
 use super::*;
+use crate::model::{Answer, Offer};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,0 +1,382 @@
+//! The elimination chains of the enumeration: one hello after another over a partition of the candidate suites,
+//! each pick removed from the next offer, with retries and back-off, and what every answer teaches besides the pick.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+use tokio::sync::{watch, Semaphore};
+
+use super::{EnumOptions, TLS12, TLS13};
+use crate::model::{Answer, CipherSuite, NamedGroup, Offer, ProtocolVersion, ScanError};
+use crate::probe::Oracle;
+
+/// Shared state of the running chains.
+pub(super) struct Run<O> {
+    pub(super) oracle: O,
+    pub(super) opts: EnumOptions,
+    pub(super) slots: Semaphore,
+    pub(super) groups_offer: Vec<NamedGroup>,
+    pub(super) seen: Mutex<Seen>,
+}
+
+#[derive(Default)]
+pub(super) struct Seen {
+    pub(super) groups: BTreeSet<NamedGroup>,
+    pub(super) dh_bits: Option<u32>,
+    pub(super) chain: Vec<Vec<u8>>,
+    pub(super) chain_from: Option<(ProtocolVersion, CipherSuite)>,
+    pub(super) first_error: Option<ScanError>,
+    pub(super) anomalies: Vec<String>,
+    pub(super) hellos: u64,
+}
+
+/// One step of a chain: what was offered and what was picked.
+#[derive(Debug, Clone)]
+pub(super) struct Step {
+    pub(super) offered: Vec<CipherSuite>,
+    pub(super) picked: CipherSuite,
+}
+
+/// How a chain ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ChainEnd {
+    /// The server refused the rest (or nothing was left).
+    Exhausted,
+    /// The server answered with a lower version: this version is not supported (if nothing was picked).
+    Downgraded(ProtocolVersion),
+    /// Retries ran out or the server misbehaved; the result is incomplete.
+    Broken,
+}
+
+impl<O: Oracle> Run<O> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Groups to offer: the ones not seen yet first, so that a server that follows the client's group order
+    /// shows a new group with each ECDHE pick.
+    pub(super) fn groups_for_offer(&self) -> Vec<NamedGroup> {
+        let seen = self.lock();
+        let (mut unseen, known): (Vec<NamedGroup>, Vec<NamedGroup>) = self
+            .groups_offer
+            .iter()
+            .partition(|g| !seen.groups.contains(g));
+        unseen.extend(known);
+        unseen
+    }
+
+    /// Asks once, with retries and back-off on network errors.
+    pub(super) async fn ask(&self, offer: Offer) -> Option<Answer> {
+        let _slot = self.slots.acquire().await.ok()?;
+        let mut wait = self.opts.backoff;
+        for attempt in 0..=self.opts.retries {
+            if !self.opts.delay.is_zero() {
+                tokio::time::sleep(self.opts.delay).await;
+            }
+            self.lock().hellos += 1;
+            match self.oracle.ask(offer.clone()).await {
+                Ok(answer) => {
+                    self.note(&offer, &answer);
+                    return Some(answer);
+                }
+                Err(e) if attempt == self.opts.retries || !retryable(&e) => {
+                    let mut seen = self.lock();
+                    seen.first_error.get_or_insert_with(|| e.clone());
+                    seen.anomalies.push(format!(
+                        "{} hello with {} suites failed after {} tries: {e}",
+                        version_name(offer.max_version()),
+                        offer.suites.len(),
+                        attempt + 1
+                    ));
+                }
+                Err(_) => {
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+            }
+        }
+        None
+    }
+
+    /// Keeps what every answer teaches beyond the pick: groups, DH size, the certificate, violations.
+    pub(super) fn note(&self, offer: &Offer, answer: &Answer) {
+        let mut seen = self.lock();
+        match answer {
+            Answer::Hello {
+                version,
+                suite,
+                group,
+                dh_bits,
+                chain,
+            } => {
+                if let Some(g) = group {
+                    if offer.groups.contains(g) {
+                        seen.groups.insert(*g);
+                    } else {
+                        seen.anomalies.push(format!(
+                            "the server chose group 0x{:04x}, which was not offered",
+                            g.0
+                        ));
+                    }
+                }
+                if let Some(bits) = dh_bits {
+                    seen.dh_bits = Some(seen.dh_bits.map_or(*bits, |b| b.min(*bits)));
+                }
+                if seen.chain.is_empty() && !chain.is_empty() {
+                    seen.chain = chain.clone();
+                    seen.chain_from = Some((*version, *suite));
+                }
+            }
+            Answer::Violation { detail } => seen.anomalies.push(detail.clone()),
+            Answer::Refused { .. } | Answer::VersionRefused { .. } => {}
+        }
+    }
+
+    /// One elimination chain over `partition` at `version`. After its first answer it tells `first` whether
+    /// the version is worth the other partitions' hellos (`false`: the server refused the version itself).
+    /// Dropping `first` unsent lets the others go ahead.
+    pub(super) async fn chain(
+        &self,
+        version: ProtocolVersion,
+        partition: Vec<CipherSuite>,
+        first: Option<watch::Sender<Option<bool>>>,
+        seed: Option<Step>,
+    ) -> (Vec<Step>, ChainEnd) {
+        let mut remaining = partition;
+        let mut steps = Vec::new();
+        if let Some(step) = seed {
+            remaining.retain(|s| *s != step.picked);
+            steps.push(step);
+        }
+        let tell = |worth: bool| {
+            if let Some(tx) = &first {
+                tx.send_if_modified(|v| {
+                    let changed = v.is_none();
+                    v.get_or_insert(worth);
+                    changed
+                });
+            }
+        };
+        while !remaining.is_empty() {
+            let offer = Offer {
+                versions: vec![version],
+                suites: remaining.clone(),
+                groups: self.groups_for_offer(),
+                x25519_share: version == TLS13,
+                renegotiation_scsv: true,
+            };
+            let answer = self.ask(offer).await;
+            tell(answer_version(&answer) >= version);
+            match answer {
+                None => return (steps, ChainEnd::Broken),
+                Some(Answer::Refused { .. }) => return (steps, ChainEnd::Exhausted),
+                Some(Answer::VersionRefused { .. }) => return (steps, ChainEnd::Exhausted),
+                Some(Answer::Violation { .. }) => return (steps, ChainEnd::Broken),
+                Some(Answer::Hello {
+                    version: v, suite, ..
+                }) => {
+                    if v < version {
+                        return (steps, ChainEnd::Downgraded(v));
+                    }
+                    if v != version || !remaining.contains(&suite) {
+                        self.lock().anomalies.push(format!(
+                            "asked for {} and got {} with suite 0x{:04x}, which was not offered",
+                            version_name(version),
+                            version_name(v),
+                            suite.0
+                        ));
+                        return (steps, ChainEnd::Broken);
+                    }
+                    steps.push(Step {
+                        offered: remaining.clone(),
+                        picked: suite,
+                    });
+                    remaining.retain(|s| *s != suite);
+                }
+            }
+        }
+        (steps, ChainEnd::Exhausted)
+    }
+
+    /// TLS 1.2's first chain and the TLS 1.3 chain, started by one hello that offers both versions: a server
+    /// without TLS 1.3 answers it at TLS 1.2, which is that chain's first step and TLS 1.3's refusal in one
+    /// connection; a TLS 1.3 server answers at TLS 1.3, which is the TLS 1.3 chain's first step.
+    pub(super) async fn tls12_and_tls13(
+        &self,
+        part: Vec<CipherSuite>,
+        tls13: Vec<CipherSuite>,
+    ) -> ((Vec<Step>, ChainEnd), Option<(Vec<Step>, ChainEnd)>) {
+        let offer = Offer {
+            versions: vec![TLS13, TLS12],
+            suites: tls13.iter().chain(&part).copied().collect(),
+            groups: self.groups_for_offer(),
+            x25519_share: true,
+            renegotiation_scsv: true,
+        };
+        let (seed12, seed13, tls13_refused) = match self.ask(offer).await {
+            Some(Answer::Hello {
+                version: TLS13,
+                suite,
+                ..
+            }) if tls13.contains(&suite) => (
+                None,
+                Some(Step {
+                    offered: tls13.clone(),
+                    picked: suite,
+                }),
+                false,
+            ),
+            Some(Answer::Hello {
+                version: TLS12,
+                suite,
+                ..
+            }) if part.contains(&suite) => (
+                Some(Step {
+                    offered: part.clone(),
+                    picked: suite,
+                }),
+                None,
+                true,
+            ),
+            // Anything else (a refusal, an older version): each chain starts on its own.
+            _ => (None, None, false),
+        };
+        let tls13_chain = async {
+            if tls13_refused {
+                (Vec::new(), ChainEnd::Exhausted)
+            } else {
+                self.chain(TLS13, tls13, None, seed13).await
+            }
+        };
+        let (a, b) = tokio::join!(self.chain(TLS12, part, None, seed12), tls13_chain);
+        (a, Some(b))
+    }
+
+    /// Which of `suites` the server prefers, offering them in the given order. `None` if it answered otherwise.
+    pub(super) async fn pick(
+        &self,
+        version: ProtocolVersion,
+        suites: Vec<CipherSuite>,
+    ) -> Option<CipherSuite> {
+        let offer = Offer {
+            versions: vec![version],
+            suites: suites.clone(),
+            groups: self.groups_for_offer(),
+            x25519_share: version == TLS13,
+            renegotiation_scsv: true,
+        };
+        match self.ask(offer).await? {
+            Answer::Hello {
+                version: v, suite, ..
+            } if v == version && suites.contains(&suite) => Some(suite),
+            _ => None,
+        }
+    }
+
+    /// Groups not seen during the suite chains: an elimination chain of its own over the groups left.
+    pub(super) async fn groups_chain(
+        &self,
+        version: ProtocolVersion,
+        suites: Vec<CipherSuite>,
+        groups: &[NamedGroup],
+    ) {
+        loop {
+            let left: Vec<NamedGroup> = {
+                let seen = self.lock();
+                groups
+                    .iter()
+                    .copied()
+                    .filter(|g| !seen.groups.contains(g))
+                    .collect()
+            };
+            if left.is_empty() {
+                return;
+            }
+            let offer = Offer {
+                versions: vec![version],
+                suites: suites.clone(),
+                x25519_share: version == TLS13 && left.contains(&NamedGroup::X25519),
+                renegotiation_scsv: true,
+                groups: left.clone(),
+            };
+            match self.ask(offer).await {
+                Some(Answer::Hello { group: Some(g), .. }) if left.contains(&g) => continue,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Splits `suites` into at least `min` partitions of at most `max`, keeping the order within each.
+pub(super) fn partitions(suites: &[CipherSuite], max: usize, min: usize) -> Vec<Vec<CipherSuite>> {
+    if suites.is_empty() {
+        return Vec::new();
+    }
+    let count = suites
+        .len()
+        .div_ceil(max.max(1))
+        .max(min.max(1))
+        .min(suites.len());
+    let size = suites.len().div_ceil(count);
+    suites.chunks(size).map(<[CipherSuite]>::to_vec).collect()
+}
+
+/// True when every step picked the first offered suite that the server accepts at all: what a server that
+/// follows the client's order does.
+pub(super) fn follows_client_order(steps: &[Step], accepted: &BTreeSet<CipherSuite>) -> bool {
+    steps
+        .iter()
+        .all(|s| s.offered.iter().find(|x| accepted.contains(x)) == Some(&s.picked))
+}
+
+/// A server that imposes its order, enumerated in several partitions: merge the partitions' orders by offering
+/// the head of each and taking the server's pick, one hello per suite placed.
+pub(super) async fn merge_server_order<O: Oracle>(
+    run: &Run<O>,
+    version: ProtocolVersion,
+    results: &[(Vec<Step>, ChainEnd)],
+) -> Vec<CipherSuite> {
+    let mut lists: Vec<std::collections::VecDeque<CipherSuite>> = results
+        .iter()
+        .map(|(steps, _)| steps.iter().map(|s| s.picked).collect())
+        .filter(|l: &std::collections::VecDeque<CipherSuite>| !l.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    while lists.len() > 1 {
+        let heads: Vec<CipherSuite> = lists.iter().filter_map(|l| l.front().copied()).collect();
+        let Some(top) = run.pick(version, heads).await else {
+            break;
+        };
+        if let Some(l) = lists.iter_mut().find(|l| l.front() == Some(&top)) {
+            l.pop_front();
+        }
+        out.push(top);
+        lists.retain(|l| !l.is_empty());
+    }
+    // What is left (one list, or all of them if a hello failed) keeps its own order.
+    out.extend(lists.into_iter().flatten());
+    out
+}
+
+/// The version an answer settled on; the lowest code when it refused the version outright, the highest when it
+/// says nothing about versions.
+pub(super) fn answer_version(a: &Option<Answer>) -> ProtocolVersion {
+    match a {
+        Some(Answer::Hello { version, .. }) => *version,
+        Some(Answer::VersionRefused { .. }) => ProtocolVersion(0),
+        _ => ProtocolVersion(u16::MAX),
+    }
+}
+
+/// Resets and timeouts may pass; a protocol error will not.
+pub(super) fn retryable(e: &ScanError) -> bool {
+    matches!(
+        e.kind,
+        crate::model::ErrorKind::Reset | crate::model::ErrorKind::Timeout
+    )
+}
+
+/// A version's name in anomaly texts: `TLS1.2`, or `unknown`.
+pub fn version_name(v: ProtocolVersion) -> &'static str {
+    v.name().unwrap_or("unknown")
+}
