@@ -166,7 +166,14 @@ fn junit_fail_on_thresholds() {
 #[test]
 fn junit_with_policy_has_a_case_per_rule() {
     let p = policy::parse(FULL_POLICY).unwrap();
-    let xml = junit::render(&fleet(), Some(&p), Some(Critical));
+    // As a scan with --policy has it: the analysis checked each rule on each target.
+    let with_policy = |mut report: Report| {
+        for t in &mut report.targets {
+            policy::apply(&p, t);
+        }
+        report
+    };
+    let xml = junit::render(&with_policy(fleet()), Some(&p), Some(Critical));
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     let suites = check_counts(&doc);
     let ok = &suites[0];
@@ -185,11 +192,11 @@ fn junit_with_policy_has_a_case_per_rule() {
     assert_eq!(count_attr(down, "errors"), 1);
     assert_eq!(count_attr(down, "skipped"), 7);
 
-    let healthy_report = Report {
+    let healthy_report = with_policy(Report {
         version: 1,
         targets: vec![healthy()],
         stats: Stats::default(),
-    };
+    });
     let xml = junit::render(&healthy_report, Some(&p), Some(Info));
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let suites = check_counts(&doc);

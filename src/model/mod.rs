@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod finding;
 pub mod observations;
+pub mod policy;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,7 @@ pub use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
 pub use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 pub use finding::{Category, ClientFailure, FindingId};
 pub use observations::{Answer, Offer, TlsObservations};
+pub use policy::{Rule, RuleOutcome, RuleResult};
 
 /// The JSON document's version. Raise it only for an incompatible change.
 pub const REPORT_VERSION: u32 = 1;
@@ -116,6 +118,9 @@ pub struct TargetReport {
     #[serde(default)]
     pub clients: Vec<ClientResult>,
     pub findings: Vec<Finding>,
+    /// With `--policy`: each rule the policy checks, and what it found. Absent without a policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy: Vec<RuleResult>,
     pub stats: Stats,
 }
 
@@ -545,4 +550,21 @@ pub struct NtlmReport {
     pub server_time: Option<String>,
     /// Server clock minus the scanner's, in seconds, when the answer arrived.
     pub clock_skew_s: Option<i64>,
+}
+
+impl From<&crate::wire::credssp::NtlmChallenge> for NtlmReport {
+    /// What the server's CHALLENGE says about it; its clock is compared with ours by the analysis.
+    fn from(c: &crate::wire::credssp::NtlmChallenge) -> Self {
+        Self {
+            product_version: c.version.map(|v| v.to_string()),
+            target_name: c.target_name.clone(),
+            netbios_computer: c.netbios_computer.clone(),
+            netbios_domain: c.netbios_domain.clone(),
+            dns_computer: c.dns_computer.clone(),
+            dns_domain: c.dns_domain.clone(),
+            dns_tree: c.dns_tree.clone(),
+            server_time: None,
+            clock_skew_s: None,
+        }
+    }
 }

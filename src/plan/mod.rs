@@ -100,6 +100,7 @@ pub fn empty_report(typed: &str) -> TargetReport {
         credssp: None,
         clients: Vec::new(),
         findings: Vec::new(),
+        policy: Vec::new(),
         stats: Stats::default(),
     }
 }

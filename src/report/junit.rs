@@ -4,19 +4,20 @@
 //! Testcases of a target, in order:
 //! - `reachability`: an `<error>` when the target could not be scanned (unreachable, or the scan failed), the
 //!   same condition as exit code 3;
-//! - with a policy: one testcase per rule the policy checks, named after the rule (`min-tls-version`, ...), that
-//!   fails on a violation whatever `fail_on` is, and is `<skipped>` when the rule cannot be checked;
-//! - without a policy: one testcase per finding category, `certificate`, `tls`, `security-layer`, `clients`
-//!   (and `other` when a finding falls in none), that fails when a finding of that category is at or above
-//!   `fail_on` (`None`: never), and is `<skipped>` for an unreachable target.
+//! - with a policy: one testcase per rule the policy checks, named after the rule (`min-tls-version`, ...), as the
+//!   analysis recorded it in `targets[].policy`: it fails on a violation whatever `fail_on` is, and is
+//!   `<skipped>` when the rule could not be checked;
+//! - without a policy: one testcase per finding category, `certificate`, `tls`, `security-layer`, `clients` (each
+//!   finding's category comes from the catalogue, `data/findings.toml`), that fails when a finding of that
+//!   category is at or above `fail_on` (`None`: never), and is `<skipped>` for an unreachable target.
 //!
 //! A failure's `type` is the highest severity among its findings, its `message` their titles, and its text each
 //! finding with detail and fix.
 
 use super::describe_finding;
 use crate::analysis::catalogue;
-use crate::analysis::policy::{self, Check, Policy};
-use crate::model::{Category, Finding, Report, Severity, Status, TargetReport};
+use crate::analysis::policy::Policy;
+use crate::model::{Category, Finding, Report, RuleOutcome, Severity, Status, TargetReport};
 
 /// The category of a finding, from the catalogue.
 fn category(f: &Finding) -> Option<Category> {
@@ -163,15 +164,20 @@ fn cases(t: &TargetReport, policy: Option<&Policy>, fail_on: Option<Severity>) -
     }];
     let unscanned = t.status == Status::Unreachable;
     match policy {
-        Some(p) => {
-            for rule in p.rules() {
-                let outcome = match policy::check(p, rule, t) {
-                    Check::Passed => Outcome::Passed,
-                    Check::Skipped(why) => Outcome::Skipped(why),
-                    Check::Violated(f) => failure(&[&f]),
+        Some(_) => {
+            for r in &t.policy {
+                let outcome = match r.outcome {
+                    RuleOutcome::Passed => Outcome::Passed,
+                    RuleOutcome::Skipped => Outcome::Skipped(r.reason.clone().unwrap_or_default()),
+                    RuleOutcome::Violated => {
+                        let id = r.rule.finding_id();
+                        let hits: Vec<&Finding> =
+                            t.findings.iter().filter(|f| f.id == id).collect();
+                        failure(&hits)
+                    }
                 };
                 out.push(Case {
-                    name: rule.name(),
+                    name: r.rule.name(),
                     classname: "rdptls.policy".into(),
                     outcome,
                 });

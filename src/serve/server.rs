@@ -14,8 +14,8 @@ use tokio_rustls::TlsAcceptor;
 
 use super::profiles::{After, Credssp, Delivery, Negotiation, Profile, Spec, Tls, X224};
 use crate::wire::credssp::{
-    encode_ntlm_challenge, encode_ts_request, ntlm_message_type, MessageType, NtlmIdentity,
-    TsRequest,
+    encode_ntlm_challenge, encode_ts_request, ntlm_message_type, MessageType, NtlmChallenge,
+    TsRequest, WindowsVersion,
 };
 use crate::wire::x224::{
     tpkt_packet_len, ConnectionRequest, NegotiationReply, Protocols, TPKT_HEADER_LEN,
@@ -265,18 +265,25 @@ impl Server {
 }
 
 /// Who a profile's NTLM CHALLENGE says the server is, running Windows `windows`; its clock is the real one.
-fn ntlm_identity(windows: (u8, u8, u16)) -> NtlmIdentity {
+fn ntlm_identity(windows: (u8, u8, u16)) -> NtlmChallenge {
     let filetime = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| (d.as_secs() + 11_644_473_600) * 10_000_000)
         .unwrap_or_default();
-    NtlmIdentity {
-        domain: "RDPTLS".into(),
-        computer: "RDPTLS-DEMO".into(),
-        dns_domain: "rdptls.test".into(),
-        dns_computer: "rdptls-demo.rdptls.test".into(),
-        version: windows,
-        timestamp: filetime,
+    let (major, minor, build) = windows;
+    NtlmChallenge {
+        version: Some(WindowsVersion {
+            major,
+            minor,
+            build,
+        }),
+        target_name: Some("RDPTLS".into()),
+        netbios_domain: Some("RDPTLS".into()),
+        netbios_computer: Some("RDPTLS-DEMO".into()),
+        dns_domain: Some("rdptls.test".into()),
+        dns_computer: Some("rdptls-demo.rdptls.test".into()),
+        dns_tree: None,
+        timestamp: Some(filetime),
     }
 }
 

@@ -201,6 +201,7 @@ pub fn healthy() -> TargetReport {
             client("freerdp-3", true, None),
         ],
         findings: Vec::new(),
+        policy: Vec::new(),
         stats: Stats::default(),
     }
 }

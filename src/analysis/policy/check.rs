@@ -5,7 +5,10 @@ use super::{Policy, Rule};
 use crate::analysis::catalogue::{self, Vars};
 use crate::analysis::findings::{joined, standard_rdp_evidence, supported_versions};
 use crate::analysis::suites;
-use crate::model::{Finding, Nla, ProtocolResult, Protocols, Status, SuiteEntry, TargetReport};
+use crate::model::{
+    Finding, Nla, ProtocolResult, Protocols, RuleOutcome, RuleResult, Status, SuiteEntry,
+    TargetReport,
+};
 use crate::wire::tls::SuiteInfo;
 
 /// The outcome of one rule for one target.
@@ -29,10 +32,28 @@ pub fn evaluate(policy: &Policy, report: &TargetReport) -> Vec<Finding> {
         .collect()
 }
 
-/// Adds the policy's findings to the report's, keeping the report's order (most severe first, then by id).
+/// Checks every rule of the policy on the report: records each rule's outcome in `report.policy`, and adds the
+/// violations to the findings, keeping their order (most severe first, then by id).
 pub fn apply(policy: &Policy, report: &mut TargetReport) {
-    let mut found = evaluate(policy, report);
     report.findings.retain(|f| Rule::of_finding(f.id).is_none());
+    let mut results = Vec::new();
+    let mut found = Vec::new();
+    for rule in policy.rules() {
+        let (outcome, reason) = match check(policy, rule, report) {
+            Check::Passed => (RuleOutcome::Passed, None),
+            Check::Skipped(why) => (RuleOutcome::Skipped, Some(why)),
+            Check::Violated(f) => {
+                found.push(f);
+                (RuleOutcome::Violated, None)
+            }
+        };
+        results.push(RuleResult {
+            rule,
+            outcome,
+            reason,
+        });
+    }
+    report.policy = results;
     report.findings.append(&mut found);
     report
         .findings

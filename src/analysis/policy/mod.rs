@@ -27,9 +27,10 @@
 mod check;
 
 pub use crate::analysis::suites::SuiteClass;
+pub use crate::model::policy::Rule;
 pub use check::{apply, check, evaluate, Check};
 
-use crate::model::{CipherSuite, FindingId, ProtocolVersion, Severity};
+use crate::model::{CipherSuite, ProtocolVersion, Severity};
 use crate::wire::tls::suites;
 
 /// A parsed policy file.
@@ -58,66 +59,6 @@ impl Default for Policy {
             clients_must_connect: Vec::new(),
             forbid_standard_rdp_security: false,
         }
-    }
-}
-
-/// One rule of a policy, in the order reports list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    MinTlsVersion,
-    ForbiddenSuites,
-    ForbiddenClasses,
-    MinDaysLeft,
-    RequireNla,
-    ClientsMustConnect,
-    ForbidStandardRdpSecurity,
-}
-
-impl Rule {
-    pub const ALL: [Rule; 7] = [
-        Self::MinTlsVersion,
-        Self::ForbiddenSuites,
-        Self::ForbiddenClasses,
-        Self::MinDaysLeft,
-        Self::RequireNla,
-        Self::ClientsMustConnect,
-        Self::ForbidStandardRdpSecurity,
-    ];
-
-    /// The key in the policy file.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::MinTlsVersion => "min_tls_version",
-            Self::ForbiddenSuites => "forbidden_suites",
-            Self::ForbiddenClasses => "forbidden_classes",
-            Self::MinDaysLeft => "min_days_left",
-            Self::RequireNla => "require_nla",
-            Self::ClientsMustConnect => "clients_must_connect",
-            Self::ForbidStandardRdpSecurity => "forbid_standard_rdp_security",
-        }
-    }
-
-    /// The rule's name: the key with dashes (`min-tls-version`).
-    pub fn name(self) -> String {
-        self.key().replace('_', "-")
-    }
-
-    /// The id of the finding a violation gives: `policy-<name>`.
-    pub fn finding_id(self) -> FindingId {
-        match self {
-            Self::MinTlsVersion => FindingId::PolicyMinTlsVersion,
-            Self::ForbiddenSuites => FindingId::PolicyForbiddenSuites,
-            Self::ForbiddenClasses => FindingId::PolicyForbiddenClasses,
-            Self::MinDaysLeft => FindingId::PolicyMinDaysLeft,
-            Self::RequireNla => FindingId::PolicyRequireNla,
-            Self::ClientsMustConnect => FindingId::PolicyClientsMustConnect,
-            Self::ForbidStandardRdpSecurity => FindingId::PolicyForbidStandardRdpSecurity,
-        }
-    }
-
-    /// The rule whose violation is the finding `id`, if it is a policy finding.
-    pub fn of_finding(id: FindingId) -> Option<Rule> {
-        Self::ALL.into_iter().find(|r| r.finding_id() == id)
     }
 }
 

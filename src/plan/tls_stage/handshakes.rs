@@ -8,6 +8,7 @@ use crate::model::{CredsspReport, Negotiated, NtlmReport, ScanError, SuiteEntry,
 use crate::probe::raw::RawOracle;
 use crate::probe::tls::{handshake, handshake_and_keep, RustlsVersions, TlsSession};
 use crate::probe::{credssp, ProbeContext};
+use crate::wire::credssp::filetime_to_unix;
 use crate::wire::x224::Protocols;
 
 /// The modern (rustls) handshake: what it negotiated and the chain it saw.
@@ -116,22 +117,12 @@ async fn credssp_report(
         .challenge
         .as_ref()
         .and_then(|c| c.timestamp)
-        .map(crate::wire::credssp::filetime_to_unix);
+        .map(filetime_to_unix);
     let report = CredsspReport {
         version: Some(version),
         patched: Some(version >= crate::wire::credssp::FIRST_PATCHED_VERSION),
         error_code: answer.request.error_code.map(|c| format!("0x{c:08X}")),
-        ntlm: answer.challenge.map(|c| NtlmReport {
-            product_version: c.product_version,
-            target_name: c.target_name,
-            netbios_computer: c.netbios_computer,
-            netbios_domain: c.netbios_domain,
-            dns_computer: c.dns_computer,
-            dns_domain: c.dns_domain,
-            dns_tree: c.dns_tree,
-            server_time: None,
-            clock_skew_s: None,
-        }),
+        ntlm: answer.challenge.as_ref().map(NtlmReport::from),
         error: None,
     };
     (report, server_time)

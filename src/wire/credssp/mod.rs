@@ -15,7 +15,7 @@ mod ntlm;
 
 pub use ntlm::{
     encode_ntlm_challenge, filetime_to_unix, ntlm_message_type, ntlm_negotiate, AvId, MessageType,
-    NtlmChallenge, NtlmIdentity,
+    NtlmChallenge, WindowsVersion,
 };
 
 use super::reader::{DecodeError, Reader};
@@ -274,7 +274,10 @@ mod tests {
         let reply = encode_ts_request(6, &challenge()).unwrap();
         let ts = TsRequest::decode(&reply).unwrap();
         let c = NtlmChallenge::decode(ts.nego_token.as_deref().unwrap()).unwrap();
-        assert_eq!(c.product_version.as_deref(), Some("10.0.17763"));
+        assert_eq!(
+            c.version.map(|v| v.to_string()).as_deref(),
+            Some("10.0.17763")
+        );
         assert_eq!(c.target_name.as_deref(), Some("CORP"));
         assert_eq!(c.netbios_computer.as_deref(), Some("RDP01"));
         assert_eq!(c.dns_computer.as_deref(), Some("rdp01.corp.example"));

@@ -115,11 +115,26 @@ pub fn ntlm_message_type(msg: &[u8]) -> Option<MessageType> {
     Some(MessageType(u32::from_le_bytes(bytes)))
 }
 
-/// What an NTLM CHALLENGE (MS-NLMP 2.2.1.2) tells about the server.
+/// The Version field of NTLM messages (MS-NLMP 2.2.2.10): the Windows release, e.g. `10.0.17763`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WindowsVersion {
+    pub major: u8,
+    pub minor: u8,
+    pub build: u16,
+}
+
+impl std::fmt::Display for WindowsVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.build)
+    }
+}
+
+/// An NTLM CHALLENGE (MS-NLMP 2.2.1.2): what it tells about the server when a scan decodes one, and what a fixture
+/// server says about itself when it encodes one. The one type for both.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NtlmChallenge {
-    /// `major.minor.build` from the Version field (MS-NLMP 2.2.2.10), e.g. `10.0.17763`.
-    pub product_version: Option<String>,
+    /// The Version field, present when NTLMSSP_NEGOTIATE_VERSION is set.
+    pub version: Option<WindowsVersion>,
     /// TargetNameFields: the NetBIOS domain (or server) name.
     pub target_name: Option<String>,
     /// MsvAvNbComputerName.
@@ -183,12 +198,11 @@ impl NtlmChallenge {
         };
         if flags & flag::VERSION != 0 {
             let v = r.take("Version", 8)?;
-            out.product_version = Some(format!(
-                "{}.{}.{}",
-                v[0],
-                v[1],
-                u16::from_le_bytes([v[2], v[3]])
-            ));
+            out.version = Some(WindowsVersion {
+                major: v[0],
+                minor: v[1],
+                build: u16::from_le_bytes([v[2], v[3]]),
+            });
         }
         let mut av = Reader::new("NTLM AV_PAIR", target_info);
         while !av.is_empty() {
@@ -214,44 +228,34 @@ impl NtlmChallenge {
     }
 }
 
-/// Who a server says it is in its NTLM CHALLENGE (for the fixture servers).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NtlmIdentity {
-    /// NetBIOS domain: TargetName and MsvAvNbDomainName.
-    pub domain: String,
-    /// MsvAvNbComputerName.
-    pub computer: String,
-    /// MsvAvDnsDomainName.
-    pub dns_domain: String,
-    /// MsvAvDnsComputerName.
-    pub dns_computer: String,
-    /// Windows major, minor, build: the Version field.
-    pub version: (u8, u8, u16),
-    /// MsvAvTimestamp, a FILETIME.
-    pub timestamp: u64,
-}
-
 fn utf16(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
 
 const CHALLENGE_PDU: &str = "NTLM CHALLENGE";
 
-/// An NTLM CHALLENGE (MS-NLMP 2.2.1.2) as Windows builds it: target name, version, AV pairs and a timestamp. A
-/// name longer than an AV_PAIR or payload length (u16) can count is an error.
-pub fn encode_ntlm_challenge(id: &NtlmIdentity) -> Result<Vec<u8>, EncodeError> {
+/// An NTLM CHALLENGE (MS-NLMP 2.2.1.2) as Windows builds it: the target name, the version (zeros when absent),
+/// and the AV pairs present, in Windows' order (NetBIOS domain and computer, DNS domain, computer and tree, the
+/// timestamp), then MsvAvEOL. A name longer than an AV_PAIR or payload length (u16) can count is an error.
+pub fn encode_ntlm_challenge(c: &NtlmChallenge) -> Result<Vec<u8>, EncodeError> {
     /// Fixed part: signature, type, TargetNameFields, flags, ServerChallenge, Reserved, TargetInfoFields, Version.
     const HEADER: u32 = 56;
-    let name = utf16(&id.domain);
+    let name = utf16(c.target_name.as_deref().unwrap_or_default());
+    let text = |v: &Option<String>| v.as_deref().map(utf16);
     let mut info = Vec::new();
     for (av, value) in [
-        (AvId::NB_DOMAIN_NAME, utf16(&id.domain)),
-        (AvId::NB_COMPUTER_NAME, utf16(&id.computer)),
-        (AvId::DNS_DOMAIN_NAME, utf16(&id.dns_domain)),
-        (AvId::DNS_COMPUTER_NAME, utf16(&id.dns_computer)),
-        (AvId::TIMESTAMP, id.timestamp.to_le_bytes().to_vec()),
-        (AvId::EOL, Vec::new()),
+        (AvId::NB_DOMAIN_NAME, text(&c.netbios_domain)),
+        (AvId::NB_COMPUTER_NAME, text(&c.netbios_computer)),
+        (AvId::DNS_DOMAIN_NAME, text(&c.dns_domain)),
+        (AvId::DNS_COMPUTER_NAME, text(&c.dns_computer)),
+        (AvId::DNS_TREE_NAME, text(&c.dns_tree)),
+        (
+            AvId::TIMESTAMP,
+            c.timestamp.map(|t| t.to_le_bytes().to_vec()),
+        ),
+        (AvId::EOL, Some(Vec::new())),
     ] {
+        let Some(value) = value else { continue };
         info.extend_from_slice(&av.0.to_le_bytes());
         info.extend_from_slice(&u16_len(CHALLENGE_PDU, "AvLen", value.len())?.to_le_bytes());
         info.extend_from_slice(&value);
@@ -273,8 +277,12 @@ pub fn encode_ntlm_challenge(id: &NtlmIdentity) -> Result<Vec<u8>, EncodeError> 
         m.extend_from_slice(&info_len.to_le_bytes()); // TargetInfoLen, TargetInfoMaxLen
     }
     m.extend_from_slice(&info_offset.to_le_bytes());
-    let (major, minor, build) = id.version;
-    m.extend_from_slice(&version_field(major, minor, build));
+    let v = c.version.unwrap_or(WindowsVersion {
+        major: 0,
+        minor: 0,
+        build: 0,
+    });
+    m.extend_from_slice(&version_field(v.major, v.minor, v.build));
     m.extend_from_slice(&name);
     m.extend_from_slice(&info);
     Ok(m)
@@ -290,15 +298,30 @@ pub(super) mod tests {
     use super::*;
 
     pub(in crate::wire::credssp) fn challenge() -> Vec<u8> {
-        encode_ntlm_challenge(&NtlmIdentity {
-            domain: "CORP".into(),
-            computer: "RDP01".into(),
-            dns_domain: "corp.example".into(),
-            dns_computer: "rdp01.corp.example".into(),
-            version: (10, 0, 17763),
-            timestamp: 133_000_000_000_000_000,
-        })
-        .unwrap()
+        encode_ntlm_challenge(&corp()).unwrap()
+    }
+
+    /// A server of the CORP domain, as Windows Server 2019 describes itself.
+    fn corp() -> NtlmChallenge {
+        NtlmChallenge {
+            version: Some(WindowsVersion {
+                major: 10,
+                minor: 0,
+                build: 17763,
+            }),
+            target_name: Some("CORP".into()),
+            netbios_domain: Some("CORP".into()),
+            netbios_computer: Some("RDP01".into()),
+            dns_domain: Some("corp.example".into()),
+            dns_computer: Some("rdp01.corp.example".into()),
+            dns_tree: None,
+            timestamp: Some(133_000_000_000_000_000),
+        }
+    }
+
+    #[test]
+    fn an_encoded_challenge_decodes_to_what_was_encoded() {
+        assert_eq!(NtlmChallenge::decode(&challenge()).unwrap(), corp());
     }
 
     #[test]
@@ -348,13 +371,9 @@ pub(super) mod tests {
     #[test]
     fn a_name_longer_than_an_av_pair_can_count_is_an_encode_error() {
         let long = "x".repeat(32_768); // 65536 bytes in UTF-16
-        let id = NtlmIdentity {
-            dns_computer: long,
-            domain: "CORP".into(),
-            computer: "RDP01".into(),
-            dns_domain: "corp.example".into(),
-            version: (10, 0, 17763),
-            timestamp: 0,
+        let id = NtlmChallenge {
+            dns_computer: Some(long),
+            ..corp()
         };
         assert_eq!(
             encode_ntlm_challenge(&id).unwrap_err(),
