@@ -53,6 +53,25 @@ fn policy_violations_fail_the_run_and_the_junit_report() {
         "the fixture speaks TLS 1.2 and 1.3 only: {ids:?}"
     );
     assert!(!ids.contains(&"policy-clients-must-connect"), "{ids:?}");
+    // docs/json.md `targets[].policy`: every rule of the file, with the analysis' outcome.
+    let outcomes: Vec<(&str, &str)> = doc["targets"][0]["policy"]
+        .as_array()
+        .expect("targets[].policy with --policy")
+        .iter()
+        .map(|r| {
+            assert!(r["reason"].is_null() || r["reason"].is_string(), "{r}");
+            (r["rule"].as_str().unwrap(), r["outcome"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("min-tls-version", "passed"),
+            ("min-days-left", "violated"),
+            ("require-nla", "violated"),
+            ("clients-must-connect", "passed"),
+        ]
+    );
     assert_eq!(
         out.status.code(),
         Some(1),

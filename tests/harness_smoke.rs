@@ -1,5 +1,6 @@
 //! The real-server harness works: xrdp, the FreeRDP shadow server and openssl s_server start on loopback, answer
-//! like shared/reference/wire.md says, and the real xfreerdp client gets through TLS.
+//! with the Connection Confirms their sources write (xrdp `libxrdp/xrdp_iso.c`, FreeRDP `libfreerdp/core/nego.c`;
+//! MS-RDPBCGR 2.2.1.2), and the real xfreerdp client gets through TLS.
 
 mod support;
 
