@@ -5,10 +5,12 @@ use serde::Deserialize;
 
 use crate::model::codes::group_by_name;
 use crate::model::{
-    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity, KeyType,
-    NamedGroup, Negotiation, Offer, ProtocolVersion,
+    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity,
+    ExtensionType, HelloShape, KeyType, NamedGroup, Negotiation, Offer, ProtocolVersion,
+    SignatureScheme, Sni,
 };
 use crate::wire::tls::suites;
+use crate::wire::tls::MAX_SUITES;
 
 /// The profiles shipped with rdptls: `data/clients.toml`.
 pub const BUILTIN_PROFILES: &str = include_str!("../../data/clients.toml");
@@ -45,6 +47,25 @@ pub struct ClientProfileEntry {
     /// A client that counts as current: one of them failing makes the client findings high.
     #[serde(default)]
     pub current: bool,
+    /// Versions the client may also offer, which no public source confirms (e.g. TLS 1.3 for mstsc on
+    /// Windows 11): not replayed; a verdict that hangs on one says so.
+    #[serde(default)]
+    pub unverified_versions: Vec<String>,
+    /// The hello's extensions, exactly these in this order, by IANA name (`server_name`, `status_request`,
+    /// `supported_groups`, `ec_point_formats`, `signature_algorithms`, `extended_master_secret`,
+    /// `renegotiation_info`, `session_ticket`, `encrypt_then_mac`, `record_size_limit`, `padding`,
+    /// `supported_versions`, `psk_key_exchange_modes`, `key_share`). Absent: the scanner's default set.
+    #[serde(default)]
+    pub extensions: Option<Vec<String>>,
+    /// `signature_algorithms`, in order, by IANA name (`rsa_pkcs1_sha256`, ...).
+    #[serde(default)]
+    pub signature_algorithms: Vec<String>,
+    /// SNI: `name` (a DNS name only, the default), `as-typed` (an IP literal too, as mstsc sends it) or `none`.
+    #[serde(default)]
+    pub sni: Option<String>,
+    /// legacy_session_id: `random` (32 bytes, the default; OpenSSL, GnuTLS) or `empty` (Schannel).
+    #[serde(default)]
+    pub session_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +81,10 @@ pub struct ClientProfile {
     pub versions: Vec<ProtocolVersion>,
     pub suites: Vec<CipherSuite>,
     pub groups: Vec<NamedGroup>,
+    /// The versions it may also offer, unconfirmed, ascending.
+    pub unverified_versions: Vec<ProtocolVersion>,
+    /// The hello's own shape, when the profile gives its extensions.
+    pub shape: Option<HelloShape>,
 }
 
 impl ClientProfile {
@@ -71,6 +96,7 @@ impl ClientProfile {
             groups: self.groups.clone(),
             x25519_share: self.groups.contains(&NamedGroup::X25519),
             renegotiation_scsv: self.entry.renegotiation_scsv,
+            shape: self.shape.clone(),
         }
     }
 }
@@ -129,15 +155,115 @@ pub fn load(text: &str) -> Result<Vec<ClientProfile>, String> {
                 entry.id
             ));
         }
+        if suites.len() > MAX_SUITES {
+            return Err(format!(
+                "client {}: {} suites; a hello carries at most {MAX_SUITES}",
+                entry.id,
+                suites.len()
+            ));
+        }
+        if entry.security_level.is_some_and(|l| l > 5) {
+            return Err(format!(
+                "client {}: security_level must be 0 to 5 (OpenSSL's levels)",
+                entry.id
+            ));
+        }
+        let mut unverified_versions = Vec::new();
+        for v in &entry.unverified_versions {
+            unverified_versions.push(
+                ProtocolVersion::from_label(v)
+                    .ok_or_else(|| format!("client {}: unknown version {v:?}", entry.id))?,
+            );
+        }
+        unverified_versions.sort_unstable();
+        let shape = shape_of(&entry)?;
         out.push(ClientProfile {
             entry,
             versions,
             suites,
             groups,
+            unverified_versions,
+            shape,
         });
     }
     Ok(out)
 }
+
+/// The hello shape of a profile that lists its extensions; an unknown name is an error that names it.
+fn shape_of(entry: &ClientProfileEntry) -> Result<Option<HelloShape>, String> {
+    let id = &entry.id;
+    let sni = match entry.sni.as_deref() {
+        None | Some("name") => Sni::Name,
+        Some("as-typed") => Sni::AsTyped,
+        Some("none") => Sni::None,
+        Some(other) => {
+            return Err(format!(
+                "client {id}: sni {other:?} is not one of name, as-typed, none"
+            ))
+        }
+    };
+    let empty_session_id = match entry.session_id.as_deref() {
+        None | Some("random") => false,
+        Some("empty") => true,
+        Some(other) => {
+            return Err(format!(
+                "client {id}: session_id {other:?} is not one of random, empty"
+            ))
+        }
+    };
+    let signature_algorithms = entry
+        .signature_algorithms
+        .iter()
+        .map(|n| {
+            SignatureScheme::from_name(n)
+                .ok_or_else(|| format!("client {id}: unknown signature algorithm {n:?}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(names) = &entry.extensions else {
+        if !signature_algorithms.is_empty() || entry.sni.is_some() || entry.session_id.is_some() {
+            return Err(format!(
+                "client {id}: signature_algorithms, sni and session_id need `extensions`"
+            ));
+        }
+        return Ok(None);
+    };
+    let extensions = names
+        .iter()
+        .map(|n| {
+            ExtensionType::from_name(n)
+                .filter(|t| BUILDABLE.contains(t))
+                .ok_or_else(|| {
+                    format!("client {id}: extension {n:?} cannot be sent (known: {})", {
+                        BUILDABLE.map(|t| t.to_string()).join(", ")
+                    })
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(HelloShape {
+        extensions,
+        signature_algorithms,
+        sni,
+        empty_session_id,
+    }))
+}
+
+/// The extensions a replayed hello can carry.
+const BUILDABLE: [ExtensionType; 14] = [
+    ExtensionType::SERVER_NAME,
+    ExtensionType::STATUS_REQUEST,
+    ExtensionType::SUPPORTED_GROUPS,
+    ExtensionType::EC_POINT_FORMATS,
+    ExtensionType::SIGNATURE_ALGORITHMS,
+    ExtensionType::EXTENDED_MASTER_SECRET,
+    ExtensionType::RENEGOTIATION_INFO,
+    ExtensionType::SESSION_TICKET,
+    ExtensionType::ENCRYPT_THEN_MAC,
+    ExtensionType::RECORD_SIZE_LIMIT,
+    ExtensionType::PADDING,
+    ExtensionType::SUPPORTED_VERSIONS,
+    ExtensionType::PSK_KEY_EXCHANGE_MODES,
+    ExtensionType::KEY_SHARE,
+];
 
 /// Everything the verdict needs besides the handshake answer.
 pub struct ServerFacts<'a> {
@@ -313,10 +439,17 @@ mod tests {
                 sources: Vec::new(),
                 notes: None,
                 current: false,
+                unverified_versions: Vec::new(),
+                extensions: None,
+                signature_algorithms: Vec::new(),
+                sni: None,
+                session_id: None,
             },
             versions: versions.iter().map(|v| ProtocolVersion(*v)).collect(),
             suites: suites.iter().map(|s| CipherSuite(*s)).collect(),
             groups: vec![NamedGroup::X25519],
+            unverified_versions: Vec::new(),
+            shape: None,
         }
     }
 

@@ -9,10 +9,12 @@ pub mod policy;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
+pub use crate::wire::tls::{
+    CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
+};
 pub use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 pub use finding::{Category, ClientFailure, FindingId};
-pub use observations::{Answer, Offer, TlsObservations};
+pub use observations::{Answer, HelloShape, Offer, Sni, TlsObservations};
 pub use policy::{Rule, RuleOutcome, RuleResult};
 
 /// The JSON document's version. Raise it only for an incompatible change.

@@ -1,7 +1,7 @@
 //! What the probes and the plan observed, before analysis: the ClientHellos offered, the server's answers, and
 //! what the TLS stage hands to the analysis. Typed wire values throughout.
 
-use crate::wire::tls::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::wire::tls::{CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme};
 
 /// One ClientHello to send: what the plan (or a client profile) asks; the probe builds the bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,6 +16,33 @@ pub struct Offer {
     pub x25519_share: bool,
     /// Append TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 3.3; some servers refuse a hello without it).
     pub renegotiation_scsv: bool,
+    /// A client's own hello, extension by extension; `None` for the scanner's default extensions.
+    pub shape: Option<HelloShape>,
+}
+
+/// How a particular client builds its ClientHello beyond versions, suites and groups: what a server can decide on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HelloShape {
+    /// The extensions, exactly these, in this order.
+    pub extensions: Vec<ExtensionType>,
+    /// `signature_algorithms`, in order (empty: the scanner's default list, when the extension is listed).
+    pub signature_algorithms: Vec<SignatureScheme>,
+    /// What goes in `server_name`.
+    pub sni: Sni,
+    /// An empty legacy_session_id (Schannel) rather than 32 random bytes (OpenSSL, GnuTLS).
+    pub empty_session_id: bool,
+}
+
+/// What a client sends as SNI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Sni {
+    /// The host name, when the target is a DNS name (RFC 6066 3); nothing for an IP address.
+    #[default]
+    Name,
+    /// The target as typed, an IP literal included (mstsc does this).
+    AsTyped,
+    /// Never (rdesktop).
+    None,
 }
 
 impl Offer {

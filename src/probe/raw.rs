@@ -10,7 +10,7 @@ use tokio::net::TcpStream;
 use super::x224::negotiate;
 use super::Oracle;
 use super::{connect, io_error, timeout_error, ProbeContext};
-use crate::model::{Answer, ErrorKind, Offer, ScanError, Step};
+use crate::model::{Answer, ErrorKind, Offer, ScanError, Sni, Step};
 use crate::wire::tls::{
     check_against_offer, AlertDescription, Certificate, ClientHelloSpec, HandshakeDeframer,
     HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello, ServerKeyExchange,
@@ -91,6 +91,18 @@ impl RawOracle {
         spec.groups = offer.groups.clone();
         spec.server_name = self.server_name.clone();
         spec.renegotiation_scsv = offer.renegotiation_scsv;
+        if let Some(shape) = &offer.shape {
+            spec.layout = Some(shape.extensions.clone());
+            if !shape.signature_algorithms.is_empty() {
+                spec.signature_algorithms = shape.signature_algorithms.clone();
+            }
+            spec.empty_session_id = shape.empty_session_id;
+            match shape.sni {
+                Sni::Name => {}
+                Sni::AsTyped => spec.sni_ip_literal = true,
+                Sni::None => spec.server_name = None,
+            }
+        }
         spec.key_share = if !spec.offers_tls13() {
             KeyShareOffer::None
         } else if offer.x25519_share && spec.groups.contains(&NamedGroup::X25519) {

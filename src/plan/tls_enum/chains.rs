@@ -164,6 +164,7 @@ impl<O: Oracle> Run<O> {
                 groups: self.groups_for_offer(),
                 x25519_share: version == TLS13,
                 renegotiation_scsv: true,
+                shape: None,
             };
             let answer = self.ask(offer).await;
             tell(answer_version(&answer) >= version);
@@ -212,6 +213,7 @@ impl<O: Oracle> Run<O> {
             groups: self.groups_for_offer(),
             x25519_share: true,
             renegotiation_scsv: true,
+            shape: None,
         };
         let (seed12, seed13, tls13_refused) = match self.ask(offer).await {
             Some(Answer::Hello {
@@ -264,6 +266,7 @@ impl<O: Oracle> Run<O> {
             groups: self.groups_for_offer(),
             x25519_share: version == TLS13,
             renegotiation_scsv: true,
+            shape: None,
         };
         match self.ask(offer).await? {
             Answer::Hello {
@@ -297,6 +300,7 @@ impl<O: Oracle> Run<O> {
                 suites: suites.clone(),
                 x25519_share: version == TLS13 && left.contains(&NamedGroup::X25519),
                 renegotiation_scsv: true,
+                shape: None,
                 groups: left.clone(),
             };
             match self.ask(offer).await {

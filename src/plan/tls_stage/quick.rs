@@ -31,6 +31,7 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
             groups: GROUPS.to_vec(),
             x25519_share: false,
             renegotiation_scsv: true,
+            shape: None,
         };
         if let Ok(Answer::Hello {
             version: v,

@@ -75,7 +75,21 @@ pub struct ClientHelloSpec {
     pub ec_point_formats: bool,
     /// An empty `extended_master_secret` extension (RFC 7627).
     pub extended_master_secret: bool,
+    /// A client's own extensions, exactly these in this order (a client profile's hello); `None` for the scanner's
+    /// default set. Each listed extension is filled from the fields above (SNI from `server_name`, groups, ...);
+    /// `status_request`, `session_ticket`, `encrypt_then_mac`, `record_size_limit` and `padding` are sent as the
+    /// common clients send them, and one this builder cannot fill is an encode error.
+    pub layout: Option<Vec<ExtensionType>>,
+    /// An empty legacy_session_id, as Schannel sends it; otherwise 32 random bytes, as OpenSSL and GnuTLS do.
+    pub empty_session_id: bool,
+    /// Send an IP-literal `server_name` as the host name, as mstsc does (RFC 6066 3 forbids it; servers may act
+    /// on it all the same).
+    pub sni_ip_literal: bool,
 }
+
+/// A ClientHello padded with the `padding` extension is brought to this many bytes of handshake message, as
+/// GnuTLS and BoringSSL do to avoid the F5 bug (RFC 7685 1).
+const PADDED_HELLO_LEN: usize = 512;
 
 impl ClientHelloSpec {
     /// A hello for exactly `version` with `suites`, and the defaults a modern client uses for the rest: all
@@ -97,6 +111,9 @@ impl ClientHelloSpec {
             signature_algorithms: SignatureScheme::DEFAULT.to_vec(),
             ec_point_formats: true,
             extended_master_secret: true,
+            layout: None,
+            empty_session_id: false,
+            sni_ip_literal: false,
         }
     }
 
@@ -110,15 +127,15 @@ impl ClientHelloSpec {
         self.versions.contains(&ProtocolVersion::TLS1_3)
     }
 
-    /// The SNI host that will be sent: `server_name` if it is a DNS name, without a trailing dot.
+    /// The SNI host that will be sent: `server_name` if it is a DNS name, without a trailing dot; an IP literal
+    /// too with `sni_ip_literal`.
     pub fn sni_host(&self) -> Option<&str> {
         let name = self.server_name.as_deref()?.trim_end_matches('.');
-        let is_ip = name.parse::<IpAddr>().is_ok()
-            || name
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<IpAddr>()
-                .is_ok();
+        let bare = name.trim_start_matches('[').trim_end_matches(']');
+        let is_ip = bare.parse::<IpAddr>().is_ok();
+        if is_ip && self.sni_ip_literal {
+            return Some(bare);
+        }
         let labels_ok = name.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
@@ -178,8 +195,12 @@ impl ClientHelloSpec {
         let mut body = Vec::with_capacity(512);
         body.extend_from_slice(&legacy_version.0.to_be_bytes());
         body.extend_from_slice(random);
-        body.push(32);
-        body.extend_from_slice(session_id);
+        if self.empty_session_id {
+            body.push(0);
+        } else {
+            body.push(32);
+            body.extend_from_slice(session_id);
+        }
         let mut suites: Vec<u8> = self.suites.iter().flat_map(|s| s.0.to_be_bytes()).collect();
         if self.renegotiation_scsv {
             suites.extend_from_slice(
@@ -192,7 +213,16 @@ impl ClientHelloSpec {
         // compression_methods: null only.
         body.extend_from_slice(&[1, 0]);
         if max > ProtocolVersion::SSL3_0 {
-            let exts = self.extensions(tls13, max, x25519)?;
+            let mut exts = self.extensions(tls13, max, x25519, 0)?;
+            let unpadded = body.len() + 2 + exts.len();
+            let pads = self
+                .layout
+                .as_ref()
+                .is_some_and(|l| l.contains(&ExtensionType::PADDING));
+            // `unpadded` has the padding extension's header already; the handshake header adds 4.
+            if pads && unpadded + 4 < PADDED_HELLO_LEN {
+                exts = self.extensions(tls13, max, x25519, PADDED_HELLO_LEN - 4 - unpadded)?;
+            }
             put_vec_u16(&mut body, "extensions", &exts)?;
         }
 
@@ -218,8 +248,135 @@ impl ClientHelloSpec {
         Ok(out)
     }
 
-    /// The extensions block, without its own length.
+    /// The extensions block, without its own length: the profile's layout, or the scanner's default set.
+    /// `padding` is the length of the padding extension's zeros, when the layout has one.
     fn extensions(
+        &self,
+        tls13: bool,
+        max: ProtocolVersion,
+        x25519: Option<&[u8; 32]>,
+        padding: usize,
+    ) -> Result<Vec<u8>, EncodeError> {
+        let Some(layout) = &self.layout else {
+            return self.default_extensions(tls13, max, x25519);
+        };
+        let mut exts = Vec::with_capacity(256);
+        for typ in layout {
+            let data: Option<Vec<u8>> = match *typ {
+                ExtensionType::SERVER_NAME => self.sni_data()?,
+                ExtensionType::STATUS_REQUEST => {
+                    // CertificateStatusRequest: ocsp (1), empty responder_id_list and request_extensions (RFC 6066 8).
+                    Some(vec![1, 0, 0, 0, 0])
+                }
+                ExtensionType::SUPPORTED_GROUPS => self.groups_data()?,
+                ExtensionType::EC_POINT_FORMATS => Some(vec![1, 0]),
+                ExtensionType::SIGNATURE_ALGORITHMS => self.signature_algorithms_data()?,
+                ExtensionType::EXTENDED_MASTER_SECRET
+                | ExtensionType::ENCRYPT_THEN_MAC
+                | ExtensionType::SESSION_TICKET => Some(Vec::new()),
+                // renegotiated_connection: empty on an initial handshake, RFC 5746 3.2.
+                ExtensionType::RENEGOTIATION_INFO => Some(vec![0]),
+                // RecordSizeLimit 0x4001: a TLS 1.3 plaintext record and its content type (RFC 8449 4).
+                ExtensionType::RECORD_SIZE_LIMIT => Some(vec![0x40, 0x01]),
+                ExtensionType::PADDING => Some(vec![0; padding]),
+                ExtensionType::SUPPORTED_VERSIONS => {
+                    tls13.then(|| self.versions_data()).transpose()?
+                }
+                // psk_dhe_ke (1) only, RFC 8446 4.2.9.
+                ExtensionType::PSK_KEY_EXCHANGE_MODES => tls13.then(|| vec![1, 1]),
+                ExtensionType::KEY_SHARE => {
+                    if tls13 {
+                        self.key_share_data(x25519)?
+                    } else {
+                        None
+                    }
+                }
+                other => {
+                    return Err(EncodeError::invalid(
+                        PDU,
+                        "extensions",
+                        format!("cannot build the {other} extension"),
+                    ))
+                }
+            };
+            if let Some(data) = data {
+                put_ext(&mut exts, *typ, &data)?;
+            }
+        }
+        Ok(exts)
+    }
+
+    /// `server_name` data: a server_name_list of one host_name (type 0), RFC 6066 3.
+    fn sni_data(&self) -> Result<Option<Vec<u8>>, EncodeError> {
+        let Some(host) = self.sni_host() else {
+            return Ok(None);
+        };
+        let mut entry = vec![0u8];
+        put_vec_u16(&mut entry, "host_name", host.as_bytes())?;
+        let mut list = Vec::new();
+        put_vec_u16(&mut list, "server_name_list", &entry)?;
+        Ok(Some(list))
+    }
+
+    fn groups_data(&self) -> Result<Option<Vec<u8>>, EncodeError> {
+        if self.groups.is_empty() {
+            return Ok(None);
+        }
+        let groups: Vec<u8> = self.groups.iter().flat_map(|g| g.0.to_be_bytes()).collect();
+        let mut data = Vec::new();
+        put_vec_u16(&mut data, "supported_groups", &groups)?;
+        Ok(Some(data))
+    }
+
+    fn signature_algorithms_data(&self) -> Result<Option<Vec<u8>>, EncodeError> {
+        if self.signature_algorithms.is_empty() {
+            return Ok(None);
+        }
+        let schemes: Vec<u8> = self
+            .signature_algorithms
+            .iter()
+            .flat_map(|s| s.0.to_be_bytes())
+            .collect();
+        let mut data = Vec::new();
+        put_vec_u16(&mut data, "signature_algorithms", &schemes)?;
+        Ok(Some(data))
+    }
+
+    /// `supported_versions`: every offered version from TLS 1.0 on, newest first.
+    fn versions_data(&self) -> Result<Vec<u8>, EncodeError> {
+        let mut versions: Vec<ProtocolVersion> = self
+            .versions
+            .iter()
+            .copied()
+            .filter(|v| *v >= ProtocolVersion::TLS1_0)
+            .collect();
+        versions.sort_unstable_by(|a, b| b.cmp(a));
+        versions.dedup();
+        let list: Vec<u8> = versions.iter().flat_map(|v| v.0.to_be_bytes()).collect();
+        let mut data = Vec::new();
+        writer::put_vec_u8(&mut data, PDU, "supported_versions", &list)?;
+        Ok(data)
+    }
+
+    /// `key_share`, RFC 8446 4.2.8; `None` when no key share is sent.
+    fn key_share_data(&self, x25519: Option<&[u8; 32]>) -> Result<Option<Vec<u8>>, EncodeError> {
+        let shares = match (self.key_share, x25519) {
+            (KeyShareOffer::None, _) => return Ok(None),
+            (KeyShareOffer::Empty, _) | (KeyShareOffer::X25519Real, None) => Vec::new(),
+            (KeyShareOffer::X25519Real, Some(public)) => {
+                // KeyShareEntry: group, key_exchange<1..2^16-1>.
+                let mut entry = NamedGroup::X25519.0.to_be_bytes().to_vec();
+                put_vec_u16(&mut entry, "key_exchange", public)?;
+                entry
+            }
+        };
+        let mut data = Vec::new();
+        put_vec_u16(&mut data, "client_shares", &shares)?;
+        Ok(Some(data))
+    }
+
+    /// The scanner's own extensions, in its own order.
+    fn default_extensions(
         &self,
         tls13: bool,
         max: ProtocolVersion,
@@ -564,5 +721,64 @@ mod tests {
         want.extend_from_slice(&[0, 10, 0, 4, 0, 2, 0, 29]);
         want.extend_from_slice(&[0, 13, 0, 4, 0, 2, 8, 4]);
         assert_eq!(bytes, want);
+    }
+
+    /// The one mstsc ClientHello on public record (Windows 7 era, 2011): Zeek's `rdp-to-ssl.pcap`, frame 8.
+    const MSTSC_WIN7_HELLO: &str = concat!(
+        "16030100740100007003014d570ec58a9b7d325ed908de8cb2b4de50ec88184a1f6ec723c1d5a344a6cc3400",
+        "0018002f00350005000ac013c014c009c00a00320038001300040100002f00000012001000000d3139322e31",
+        "36382e312e313530000500050100000000000a0006000400170018000b00020100"
+    );
+
+    fn unhex(text: &str) -> Vec<u8> {
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_layout_gives_exactly_the_mstsc_hello_of_the_zeek_trace() {
+        let captured = unhex(MSTSC_WIN7_HELLO);
+        let mut spec = ClientHelloSpec::new(
+            ProtocolVersion::TLS1_0,
+            suites(&[
+                0x002f, 0x0035, 0x0005, 0x000a, 0xc013, 0xc014, 0xc009, 0xc00a, 0x0032, 0x0038,
+                0x0013, 0x0004,
+            ]),
+        );
+        spec.groups = vec![NamedGroup::SECP256R1, NamedGroup::SECP384R1];
+        spec.server_name = Some("192.168.1.150".into());
+        spec.sni_ip_literal = true;
+        spec.empty_session_id = true;
+        spec.renegotiation_scsv = false;
+        spec.layout = Some(vec![
+            ExtensionType::SERVER_NAME,
+            ExtensionType::STATUS_REQUEST,
+            ExtensionType::SUPPORTED_GROUPS,
+            ExtensionType::EC_POINT_FORMATS,
+        ]);
+        // The capture's random (offset 11); the session id is empty.
+        let random: [u8; 32] = captured[11..43].try_into().unwrap();
+        let bytes = spec.encode_with(&random, &[0; 32], None).unwrap();
+        assert_eq!(hex(&bytes), hex(&captured));
+    }
+
+    #[test]
+    fn padding_brings_the_hello_to_512_bytes_and_unknown_layouts_are_errors() {
+        let mut spec = ClientHelloSpec::new(ProtocolVersion::TLS1_2, suites(&[0xc02f]));
+        spec.layout = Some(vec![
+            ExtensionType::SUPPORTED_GROUPS,
+            ExtensionType::RENEGOTIATION_INFO,
+            ExtensionType::PADDING,
+        ]);
+        let bytes = spec.encode().unwrap();
+        assert_eq!(bytes.len(), 5 + PADDED_HELLO_LEN);
+        spec.layout = Some(vec![ExtensionType::ALPN]);
+        assert!(matches!(spec.encode(), Err(HelloError::Encode(_))));
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 }

@@ -259,7 +259,7 @@ code_registry! {
 
 code_registry! {
     /// `ExtensionType`, RFC 8446 4.2 and the IANA TLS ExtensionType registry (the ones this crate reads or writes).
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub struct ExtensionType(u16);
     unknown = "unknown(0x{:04x})";
     SERVER_NAME => 0 => "server_name",
@@ -269,8 +269,12 @@ code_registry! {
     SIGNATURE_ALGORITHMS => 13 => "signature_algorithms",
     /// RFC 7301.
     ALPN => 16 => "application_layer_protocol_negotiation",
+    /// RFC 7685: zero bytes that pad the ClientHello.
+    PADDING => 21 => "padding",
     ENCRYPT_THEN_MAC => 22 => "encrypt_then_mac",
     EXTENDED_MASTER_SECRET => 23 => "extended_master_secret",
+    /// RFC 8449.
+    RECORD_SIZE_LIMIT => 28 => "record_size_limit",
     SESSION_TICKET => 35 => "session_ticket",
     PRE_SHARED_KEY => 41 => "pre_shared_key",
     SUPPORTED_VERSIONS => 43 => "supported_versions",
