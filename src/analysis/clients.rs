@@ -66,6 +66,13 @@ pub struct ClientProfileEntry {
     /// legacy_session_id: `random` (32 bytes, the default; OpenSSL, GnuTLS) or `empty` (Schannel).
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The client program: `mstsc` (Windows' own), `freerdp`, `rdesktop`, ... Verdicts single out mstsc: when
+    /// no current mstsc connects, the server is critical.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// A short name for sentences ("Windows 10 22H2"); the name otherwise.
+    #[serde(default)]
+    pub short_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -291,6 +298,9 @@ pub fn verdict(
         client_error: None,
         failure: None,
         current: e.current,
+        mstsc: e.family.as_deref() == Some("mstsc"),
+        short_name: e.short_name.clone().unwrap_or_else(|| e.name.clone()),
+        unverified_versions: client.unverified_versions.clone(),
     };
     let tls_error = e.tls_error.clone();
     let Some(answer) = answer else {
@@ -444,6 +454,8 @@ mod tests {
                 signature_algorithms: Vec::new(),
                 sni: None,
                 session_id: None,
+                family: None,
+                short_name: None,
             },
             versions: versions.iter().map(|v| ProtocolVersion(*v)).collect(),
             suites: suites.iter().map(|s| CipherSuite(*s)).collect(),
