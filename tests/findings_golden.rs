@@ -465,6 +465,44 @@ const CASES: &[Case] = &[
         contains: &[("tls-legacy-version", "POODLE")],
     },
     Case {
+        name: "every current mstsc locked out: critical, whatever else connects",
+        report: || {
+            let mut r = healthy();
+            r.clients = vec![
+                client("mstsc-win7-no-tls12", true, None),
+                client("mstsc-win10", false, Some("no TLS version in common: the client offers TLS1.0, TLS1.1, TLS1.2, the server accepts TLS1.3")),
+                client("mstsc-win11", false, Some("no TLS version in common: the client offers TLS1.0, TLS1.1, TLS1.2, the server accepts TLS1.3")),
+                client("mstsc-ws2025", false, Some("no TLS version in common: the client offers TLS1.0, TLS1.1, TLS1.2, the server accepts TLS1.3")),
+                client("freerdp-3", true, None),
+            ];
+            r
+        },
+        warn_days: 30,
+        expect: &[
+            ("client-incompatible", Critical),
+            ("no-shared-suite", Critical),
+        ],
+        contains: &[(
+            "client-incompatible",
+            "mstsc-win10, mstsc-win11, mstsc-ws2025",
+        )],
+    },
+    Case {
+        name: "only a legacy client locked out: medium",
+        report: || {
+            let mut r = healthy();
+            r.clients[0] = client(
+                "mstsc-win7-no-tls12",
+                false,
+                Some("no TLS version in common"),
+            );
+            r
+        },
+        warn_days: 30,
+        expect: &[("client-incompatible", Medium), ("no-shared-suite", Medium)],
+        contains: &[],
+    },
+    Case {
         name: "TLS 1.0 only",
         report: || {
             let mut r = healthy();
@@ -475,8 +513,9 @@ const CASES: &[Case] = &[
             r
         },
         warn_days: 30,
+        // High, not critical: who is locked out is the client findings' to say (issue 8).
         expect: &[
-            ("tls12-disabled", Critical),
+            ("tls12-disabled", High),
             ("tls-legacy-version", Medium),
             ("tls10-cbc-only", Low),
         ],
@@ -925,7 +964,9 @@ fn complete_reports_an_unparseable_certificate_and_sorts_by_severity() {
     let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains(&"cert-unparseable"), "{ids:?}");
     assert_eq!(get(&r.findings, "cert-unparseable").severity, High);
-    assert_eq!(r.findings[0].id.as_str(), "tls12-disabled");
+    // Most severe first, ties by id: cert-unparseable and tls12-disabled are both high.
+    assert_eq!(r.findings[0].id.as_str(), "cert-unparseable");
+    assert_eq!(r.findings[1].id.as_str(), "tls12-disabled");
     assert!(r
         .findings
         .windows(2)

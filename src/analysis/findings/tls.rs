@@ -95,11 +95,9 @@ fn tls12(t: &TlsReport, supported: &[ProtocolVersion], out: &mut Vec<Finding>) {
     let tls13 = is_supported(t, ProtocolVersion::TLS1_3);
     out.push(finding(
         FindingId::Tls12Disabled,
-        if tls13 {
-            Severity::High
-        } else {
-            Severity::Critical
-        },
+        // High either way: who is locked out (and so how bad it is) is the client findings' and the verdict's
+        // to say, from the replayed hellos.
+        Severity::High,
         Some(if tls13 { "tls13" } else { "no-tls13" }),
         Vars::new().set("list", joined(supported)),
     ));
