@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use rdptls::analysis::catalogue::{self, Catalogue};
 use rdptls::analysis::{self, findings, policy};
 use rdptls::model::{
-    CredsspReport, ErrorKind, FindingId, Nla, ScanError, Severity, Status, Step, TargetReport,
-    TlsObservations, TlsReport, VersionSupport,
+    AlertDescription, CredsspReport, ErrorKind, FindingId, Nla, Rejection, ScanError, Severity,
+    Status, Step, TargetReport, TlsObservations, TlsReport, VersionSupport,
 };
 use reports::*;
 
@@ -501,6 +501,72 @@ const CASES: &[Case] = &[
         warn_days: 30,
         expect: &[("client-incompatible", Medium), ("no-shared-suite", Medium)],
         contains: &[],
+    },
+    Case {
+        name: "a TLS 1.3 server that requires a client certificate",
+        report: || {
+            let mut r = healthy();
+            let t = r.tls.as_mut().unwrap();
+            t.client_certificate_requested = true;
+            t.rejected_after_handshake = Some(Rejection {
+                alert: Some(AlertDescription::CERTIFICATE_REQUIRED),
+                detail: "received fatal alert: CertificateRequired".into(),
+            });
+            r
+        },
+        warn_days: 30,
+        expect: &[("client-cert-required", High)],
+        contains: &[
+            ("client-cert-required", "requires a client certificate"),
+            ("client-cert-required", "CertificateRequired"),
+            ("client-cert-required", "ERRCONNECT_TLS_CONNECT_FAILED"),
+        ],
+    },
+    Case {
+        name: "a server that asks for a client certificate and accepts none",
+        report: || {
+            let mut r = healthy();
+            r.tls.as_mut().unwrap().client_certificate_requested = true;
+            r
+        },
+        warn_days: 30,
+        expect: &[("client-cert-required", Low)],
+        contains: &[("client-cert-required", "accepts clients without one")],
+    },
+    Case {
+        name: "a TLS 1.3 server that closes right after the handshake",
+        report: || {
+            let mut r = healthy();
+            r.tls.as_mut().unwrap().rejected_after_handshake = Some(Rejection {
+                alert: Some(AlertDescription::HANDSHAKE_FAILURE),
+                detail: "received fatal alert: HandshakeFailure".into(),
+            });
+            r
+        },
+        warn_days: 30,
+        expect: &[("tls-rejected-after-handshake", High)],
+        contains: &[("tls-rejected-after-handshake", "alert: handshake_failure")],
+    },
+    Case {
+        name: "a server that refuses the name mstsc sends (SNI)",
+        report: || {
+            let mut r = healthy();
+            r.clients[1] = client(
+                "mstsc-win10",
+                false,
+                Some(
+                    "the server refuses the name the client sends in SNI (alert unrecognized_name)",
+                ),
+            );
+            r
+        },
+        warn_days: 30,
+        expect: &[("sni-required", High), ("client-incompatible", High)],
+        contains: &[
+            ("sni-required", "mstsc-win10"),
+            ("sni-required", "rdp.example.com"),
+            ("sni-required", "Connect by the DNS name"),
+        ],
     },
     Case {
         name: "TLS 1.0 only",

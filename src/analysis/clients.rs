@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use crate::model::codes::group_by_name;
 use crate::model::{
-    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity,
-    ExtensionType, HelloShape, KeyType, NamedGroup, Negotiation, Offer, ProtocolVersion,
-    SignatureScheme, Sni,
+    AlertDescription, Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult,
+    ClientSecurity, ExtensionType, HelloShape, KeyType, NamedGroup, Negotiation, Offer,
+    ProtocolVersion, SignatureScheme, Sni, TlsReport,
 };
 use crate::wire::tls::suites;
 use crate::wire::tls::MAX_SUITES;
@@ -278,6 +278,19 @@ pub struct ServerFacts<'a> {
     pub certificate: Option<&'a CertificateReport>,
     /// The server's accepted versions (from enumeration), to explain a refusal.
     pub versions: &'a [ProtocolVersion],
+    /// What TLS showed beyond the replays: a client certificate asked for, a rejection after the handshake.
+    pub tls: Option<&'a TlsReport>,
+}
+
+impl ServerFacts<'_> {
+    /// The server requires a client certificate: it asked for one, and the modern handshake (which sends none)
+    /// failed or was rejected right after it.
+    fn requires_client_certificate(&self) -> bool {
+        self.tls.is_some_and(|t| {
+            t.client_certificate_requested
+                && (t.rejected_after_handshake.is_some() || t.modern_handshake_error.is_some())
+        })
+    }
 }
 
 /// Will `client` connect? `answer` is the server's reply to the client's own ClientHello (`None` when the server
@@ -316,7 +329,17 @@ pub fn verdict(
         return r;
     };
     match answer {
-        Answer::Refused { detail } | Answer::VersionRefused { detail } => {
+        Answer::Refused {
+            alert: Some(AlertDescription::UNRECOGNIZED_NAME),
+            detail,
+        } => {
+            r.reason = Some(format!(
+                "the server refuses the name the client sends in SNI ({detail}): it wants the name it serves"
+            ));
+            r.failure = Some(ClientFailure::SniRefused);
+            r.client_error = tls_error;
+        }
+        Answer::Refused { detail, .. } | Answer::VersionRefused { detail } => {
             let shared = client.versions.iter().any(|v| facts.versions.contains(v));
             if !shared && !facts.versions.is_empty() {
                 r.reason = Some(format!(
@@ -388,15 +411,39 @@ pub fn verdict(
             } else {
                 None
             };
-            let problem = problem.or_else(|| {
-                let (min, bits) = (e.min_dh_bits?, (*dh_bits)?);
-                (bits < min).then(|| {
-                    (
-                        ClientFailure::DhGroupTooSmall,
-                        format!("the server's DH group has {bits} bits; the client requires {min}"),
-                    )
+            let problem = problem
+                .or_else(|| {
+                    let (min, bits) = (e.min_dh_bits?, (*dh_bits)?);
+                    (bits < min).then(|| {
+                        (
+                            ClientFailure::DhGroupTooSmall,
+                            format!(
+                                "the server's DH group has {bits} bits; the client requires {min}"
+                            ),
+                        )
+                    })
                 })
-            });
+                .or_else(|| {
+                    facts.requires_client_certificate().then(|| {
+                        (
+                            ClientFailure::ClientCertificateRequired,
+                            "the server requires a client certificate, which the client does not send"
+                                .to_string(),
+                        )
+                    })
+                })
+                .or_else(|| {
+                    let rejected = facts.tls?.rejected_after_handshake.as_ref()?;
+                    (*version == ProtocolVersion::TLS1_3).then(|| {
+                        (
+                            ClientFailure::RejectedAfterHandshake,
+                            format!(
+                                "the server ends TLS 1.3 connections right after the handshake: {}",
+                                rejected.detail
+                            ),
+                        )
+                    })
+                });
             match problem {
                 Some((failure, p)) => {
                     r.reason = Some(p);
@@ -472,6 +519,7 @@ mod tests {
             group: None,
             dh_bits,
             chain: Vec::new(),
+            cert_request: false,
         }
     }
 
@@ -524,6 +572,7 @@ mod tests {
                 "no version in common",
                 &tls12,
                 Some(Answer::Refused {
+                    alert: None,
                     detail: "alert".into(),
                 }),
                 &[0x0301],
@@ -535,6 +584,7 @@ mod tests {
                 "no suite in common",
                 &tls12,
                 Some(Answer::Refused {
+                    alert: None,
                     detail: "alert 40".into(),
                 }),
                 &[0x0303],
@@ -596,6 +646,7 @@ mod tests {
                 negotiation: None,
                 certificate: Some(&c),
                 versions: &versions,
+                tls: None,
             };
             let r = verdict(client, answer.as_ref(), &facts);
             assert_eq!(r.connects, connects, "{what}: {r:?}");
@@ -614,6 +665,7 @@ mod tests {
             negotiation: None,
             certificate: None,
             versions: &[],
+            tls: None,
         };
         let r = verdict(&c, None, &facts);
         assert!(!r.connects);

@@ -91,6 +91,7 @@ pub fn complete(
             negotiation: report.negotiation.as_ref(),
             certificate: report.certificate.as_ref(),
             versions: c.versions,
+            tls: report.tls.as_ref(),
         };
         report.clients = c
             .profiles

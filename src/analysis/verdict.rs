@@ -100,8 +100,8 @@ pub fn verdict(report: &TargetReport, server_versions: &[ProtocolVersion]) -> Ve
     }
 }
 
-/// "mstsc on Windows 10 22H2 and Windows 11 cannot connect: the server offers only TLS1.3", naming the clients
-/// that matter most (current ones when any fail) and the most common reason among them.
+/// "mstsc on Windows 10 22H2 and Windows 11 cannot connect: the server offers only TLS1.3", one clause per
+/// reason, naming the clients that matter most (the current ones when any fail), the most common reason first.
 fn lockout_sentence(
     catalogue: &Catalogue,
     failing: &[&ClientResult],
@@ -113,33 +113,58 @@ fn lockout_sentence(
     } else {
         current
     };
-    let mstsc: Vec<&str> = named
+    // The named clients grouped by why they fail, largest group first (ties: first seen).
+    let mut groups: Vec<(Option<ClientFailure>, Vec<&ClientResult>)> = Vec::new();
+    for c in &named {
+        match groups.iter_mut().find(|(f, _)| *f == c.failure) {
+            Some((_, list)) => list.push(c),
+            None => groups.push((c.failure, vec![c])),
+        }
+    }
+    groups.sort_by_key(|(_, list)| std::cmp::Reverse(list.len()));
+    let versions: Vec<String> = server_versions.iter().map(ToString::to_string).collect();
+    let clauses: Vec<String> = groups
+        .iter()
+        .map(|(failure, clients)| {
+            let vars = Vars::new()
+                .set("clients", who(clients))
+                .set(
+                    "server_versions",
+                    and_list(&versions.iter().map(String::as_str).collect::<Vec<_>>()),
+                )
+                .passage("why", Some(why_key(*failure, !versions.is_empty())));
+            let mut clause = catalogue.render("{{verdict-cannot-connect}}", &vars);
+            clause.push_str(&unverified_note(catalogue, clients, server_versions));
+            clause
+        })
+        .collect();
+    clauses.join("; ")
+}
+
+/// "mstsc on Windows 10 22H2 and Windows 11 and FreeRDP 3".
+fn who(clients: &[&ClientResult]) -> String {
+    let mstsc: Vec<&str> = clients
         .iter()
         .filter(|c| c.mstsc)
         .map(|c| c.short_name.as_str())
         .collect();
-    let others: Vec<&str> = named
-        .iter()
-        .filter(|c| !c.mstsc)
-        .map(|c| c.short_name.as_str())
-        .collect();
-    let mut who = Vec::new();
+    let mut names = Vec::new();
     if !mstsc.is_empty() {
-        who.push(format!("mstsc on {}", and_list(&mstsc)));
+        names.push(format!("mstsc on {}", and_list(&mstsc)));
     }
-    who.extend(others.iter().map(|s| s.to_string()));
-    // The most common reason among the named clients.
-    let mut counts: Vec<(ClientFailure, usize)> = Vec::new();
-    for f in named.iter().filter_map(|c| c.failure) {
-        match counts.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((f, 1)),
-        }
-    }
-    let reason = counts.iter().max_by_key(|(_, n)| *n).map(|(f, _)| *f);
-    let versions: Vec<String> = server_versions.iter().map(ToString::to_string).collect();
-    let why_key = match reason {
-        Some(ClientFailure::NoVersionInCommon) if !versions.is_empty() => "verdict-why-versions",
+    names.extend(
+        clients
+            .iter()
+            .filter(|c| !c.mstsc)
+            .map(|c| c.short_name.clone()),
+    );
+    and_list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// The catalogue passage that says why, for a failure.
+fn why_key(failure: Option<ClientFailure>, versions_known: bool) -> &'static str {
+    match failure {
+        Some(ClientFailure::NoVersionInCommon) if versions_known => "verdict-why-versions",
         Some(ClientFailure::NoVersionInCommon | ClientFailure::NoSuiteInCommon) => {
             "verdict-why-suites"
         }
@@ -151,48 +176,40 @@ fn lockout_sentence(
         Some(ClientFailure::ServerViolation | ClientFailure::SuiteNotOffered) => {
             "verdict-why-violation"
         }
+        Some(ClientFailure::SniRefused) => "verdict-why-sni",
+        Some(ClientFailure::ClientCertificateRequired) => "verdict-why-client-certificate",
+        Some(ClientFailure::RejectedAfterHandshake) => "verdict-why-rejected",
         None => "verdict-why-other",
-    };
-    // A client that might connect through a version no public source confirms, e.g. TLS 1.3 for mstsc on
-    // Windows 11: the sentence says so.
-    let maybe: Vec<String> = named
+    }
+}
+
+/// For a client that might connect through a version no public source confirms (TLS 1.3 for mstsc on
+/// Windows 11), a note that says so.
+fn unverified_note(
+    catalogue: &Catalogue,
+    clients: &[&ClientResult],
+    server_versions: &[ProtocolVersion],
+) -> String {
+    clients
         .iter()
-        .filter(|c| {
-            c.failure == Some(ClientFailure::NoVersionInCommon)
-                && c.unverified_versions
-                    .iter()
-                    .any(|v| server_versions.contains(v))
-        })
-        .map(|c| {
+        .filter(|c| c.failure == Some(ClientFailure::NoVersionInCommon))
+        .filter_map(|c| {
             let versions: Vec<String> = c
                 .unverified_versions
                 .iter()
                 .filter(|v| server_versions.contains(v))
                 .map(ToString::to_string)
                 .collect();
-            catalogue.render(
-                "{{verdict-unverified}}",
-                &Vars::new()
-                    .set("client", &c.short_name)
-                    .set("versions", versions.join(", ")),
-            )
+            (!versions.is_empty()).then(|| {
+                catalogue.render(
+                    "{{verdict-unverified}}",
+                    &Vars::new()
+                        .set("client", &c.short_name)
+                        .set("versions", versions.join(", ")),
+                )
+            })
         })
-        .collect();
-    let vars = Vars::new()
-        .set(
-            "clients",
-            and_list(&who.iter().map(String::as_str).collect::<Vec<_>>()),
-        )
-        .set(
-            "server_versions",
-            and_list(&versions.iter().map(String::as_str).collect::<Vec<_>>()),
-        )
-        .passage("why", Some(why_key));
-    let mut sentence = catalogue.render("{{verdict-cannot-connect}}", &vars);
-    for m in maybe {
-        sentence.push_str(&m);
-    }
-    sentence
+        .collect()
 }
 
 /// "a", "a and b", "a, b and c".

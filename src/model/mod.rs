@@ -10,7 +10,7 @@ pub mod policy;
 use serde::{Deserialize, Serialize};
 
 pub use crate::wire::tls::{
-    CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
 pub use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 pub use finding::{Category, ClientFailure, FindingId};
@@ -371,6 +371,21 @@ pub struct TlsReport {
     /// it succeeded.
     #[serde(default)]
     pub modern_handshake_error: Option<String>,
+    /// The server asked for a client certificate (RDP clients have none to send).
+    #[serde(default)]
+    pub client_certificate_requested: bool,
+    /// TLS 1.3: the server ended the connection right after the handshake (it checks the client's Finished and
+    /// certificate only then); null when it did not.
+    #[serde(default)]
+    pub rejected_after_handshake: Option<Rejection>,
+}
+
+/// How a server ended a connection: the alert it sent, when it sent one, and what happened in words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Rejection {
+    /// The TLS alert, e.g. `certificate_required`, `unrecognized_name`; null for a close without one.
+    pub alert: Option<AlertDescription>,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

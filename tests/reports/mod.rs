@@ -144,7 +144,9 @@ pub fn cert() -> CertificateReport {
 /// is read from the reason's words, as the client analysis words it.
 pub fn client(id: &str, connects: bool, reason: Option<&str>) -> ClientResult {
     let failure = reason.map(|r| {
-        if r.contains("no TLS version in common") {
+        if r.contains("unrecognized_name") {
+            ClientFailure::SniRefused
+        } else if r.contains("no TLS version in common") {
             ClientFailure::NoVersionInCommon
         } else if r.contains("no cipher suite in common") {
             ClientFailure::NoSuiteInCommon

@@ -28,6 +28,8 @@ pub(super) struct Seen {
     pub(super) first_error: Option<ScanError>,
     pub(super) anomalies: Vec<String>,
     pub(super) hellos: u64,
+    /// Some answer carried a CertificateRequest.
+    pub(super) cert_request: bool,
 }
 
 /// One step of a chain: what was offered and what was picked.
@@ -108,7 +110,9 @@ impl<O: Oracle> Run<O> {
                 group,
                 dh_bits,
                 chain,
+                cert_request,
             } => {
+                seen.cert_request |= *cert_request;
                 if let Some(g) = group {
                     if offer.groups.contains(g) {
                         seen.groups.insert(*g);

@@ -67,6 +67,7 @@ impl Sim {
                 group: None,
                 dh_bits: None,
                 chain: vec![],
+                cert_request: false,
             });
         }
         // The highest version both support, not above the offer (TLS 1.3 only when asked for).
@@ -81,7 +82,10 @@ impl Sim {
             return Ok(if self.version_alert {
                 Answer::VersionRefused { detail }
             } else {
-                Answer::Refused { detail }
+                Answer::Refused {
+                    alert: None,
+                    detail,
+                }
             });
         };
         let ours = &self.suites[&version];
@@ -102,8 +106,10 @@ impl Sim {
                 group: Some(g),
                 dh_bits: None,
                 chain: vec![],
+                cert_request: false,
             }),
             _ => Ok(Answer::Refused {
+                alert: None,
                 detail: "handshake_failure".into(),
             }),
         }
