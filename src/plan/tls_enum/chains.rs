@@ -90,6 +90,8 @@ impl<O: Oracle> Run<O> {
                         offer.suites.len(),
                         attempt + 1
                     ));
+                    // Out of tries, or an error no retry cures (a protocol error): no more hellos.
+                    return None;
                 }
                 Err(_) => {
                     tokio::time::sleep(wait).await;
