@@ -6,6 +6,7 @@ pub mod clients;
 pub mod findings;
 pub mod policy;
 pub mod suites;
+pub mod verdict;
 
 use crate::model::{Answer, FindingId, ProtocolVersion, Severity, TargetReport, TlsObservations};
 
