@@ -23,6 +23,12 @@ fn main() -> ExitCode {
         Err(e) => {
             // A check plugin's usage error is UNKNOWN (3), whatever clap's convention.
             if e.use_stderr() && cli::wants_check_format(&argv) {
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or("usage error");
+                out(&format!(
+                    "RDPTLS UNKNOWN - {}",
+                    first.trim_start_matches("error: ")
+                ));
                 let _ = e.print();
                 return ExitCode::from(
                     rdptls::analysis::verdict::CheckStatus::Unknown.exit_code() as u8
@@ -179,6 +185,9 @@ async fn scan(args: ScanArgs) -> i32 {
     let is_check = format == Format::Check;
     // Usage errors of a check plugin are UNKNOWN (3).
     let usage_code = |message: String| {
+        if is_check {
+            out(&format!("RDPTLS UNKNOWN - {message}"));
+        }
         let code = usage(message);
         if is_check {
             rdptls::analysis::verdict::CheckStatus::Unknown.exit_code()
