@@ -558,20 +558,15 @@ pub fn render_summary(report: &Report, layout: &Layout) -> String {
         .map(|t| text::width(&t.target))
         .max()
         .unwrap_or(4)
-        .clamp(4, 30);
-    let verdict_w = 27;
+        .clamp(4, 28);
+    let verdict_w = 16;
     out.push_str(&format!(
         "  {:<host_w$} {:<verdict_w$} {:>5}  {:<15} {:<8} failing clients\n",
         "host", "verdict", "days", "TLS", "NLA"
     ));
     for t in &report.targets {
         let f = HostFacts::of(t);
-        let words = match f.summary.worst {
-            Some(w) if f.summary.verdict != verdict::Verdict::Ok => {
-                format!("{} ({})", f.summary.verdict.label(), w.as_str())
-            }
-            _ => f.summary.verdict.label().to_string(),
-        };
+        let words = f.summary.verdict.label();
         let painted = layout.verdict(f.summary.verdict, &format!("{words:<verdict_w$}"));
         let days = f
             .days_left
@@ -586,30 +581,39 @@ pub fn render_summary(report: &Report, layout: &Layout) -> String {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let failing = if f.clients == 0 {
-            "-".to_string()
-        } else if f.failing.is_empty() {
-            format!("0 of {}", f.clients)
-        } else {
-            format!(
-                "{} of {}: {}",
-                f.failing.len(),
-                f.clients,
-                f.failing.join(", ")
-            )
-        };
         let line = format!(
-            "{:<host_w$} {painted} {days:>5}  {versions:<15} {:<8} {failing}",
+            "  {:<host_w$} {painted} {days:>5}  {versions:<15} {:<8} ",
             t.target,
             nla_word(f.nla)
         );
-        let rest = " ".repeat(2 + host_w + 1 + verdict_w + 1 + 5 + 2 + 15 + 1 + 8 + 1);
-        let rest = if text::width(&rest) + 20 > layout.columns() {
-            INDENT.to_string()
+        // The failing clients take what is left of the line: the count, then as many ids as fit.
+        let room = layout.columns().saturating_sub(text::width(&line));
+        let failing = if f.clients == 0 {
+            "-".to_string()
         } else {
-            rest
+            let mut s = format!("{} of {}", f.failing.len(), f.clients);
+            for (i, id) in f.failing.iter().enumerate() {
+                let more = f.failing.len() - i - 1;
+                let tail = if more > 0 {
+                    format!(", +{more}")
+                } else {
+                    String::new()
+                };
+                let sep = if i == 0 { ": " } else { ", " };
+                if text::width(&s) + sep.len() + id.len() + tail.len() > room {
+                    if i > 0 {
+                        s.push_str(&format!(", +{}", f.failing.len() - i));
+                    }
+                    break;
+                }
+                s.push_str(sep);
+                s.push_str(id);
+            }
+            s
         };
-        push_wrapped(&mut out, &line, layout, "  ", &rest);
+        out.push_str(&line);
+        out.push_str(&failing);
+        out.push('\n');
     }
     out
 }
