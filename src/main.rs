@@ -387,11 +387,14 @@ async fn demo(args: DemoArgs) -> i32 {
         Err(e) => return usage(format!("cannot start the demo server: {e}")),
     };
     let target = server.addr().to_string();
+    let layout = layout(&args.view, true);
     if !args.view.quiet {
-        eprintln!(
-            "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n",
+        let note = format!(
+            "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it",
             profile.describe()
         );
+        let lines = rdptls::report::text::wrap(&note, layout.columns(), "", "    ", false);
+        eprintln!("{}\n", lines.join("\n"));
     }
     let clients = match rdptls::analysis::clients::builtin_profiles() {
         Ok(p) => std::sync::Arc::new(p),
@@ -410,7 +413,7 @@ async fn demo(args: DemoArgs) -> i32 {
     if args.json {
         out(&report::json::render(&report));
     } else {
-        out(report::table::render(&report, &layout(&args.view, true)).trim_end());
+        out(report::table::render(&report, &layout).trim_end());
     }
     exit::OK
 }
