@@ -181,3 +181,51 @@ fn probe_scans_fixtures_caches_per_target_and_counts_itself() {
 
     rt.block_on(exporter.stop());
 }
+
+#[test]
+fn scans_in_flight_never_exceed_the_bound() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Tarpits accept and never answer: each scan lasts until its timeouts, long enough to overlap.
+    let tarpits: Vec<_> = (0..3)
+        .map(|_| {
+            rt.block_on(bind(Profile::Tarpit, ([127, 0, 0, 1], 0).into()))
+                .unwrap()
+        })
+        .collect();
+    let exporter = rt
+        .block_on(bind_exporter(
+            ([127, 0, 0, 1], 0).into(),
+            ExporterOptions {
+                timeout: Duration::from_secs(1),
+                max_in_flight: 1,
+                ..ExporterOptions::default()
+            },
+        ))
+        .unwrap();
+    let addr = exporter.addr();
+    let probes: Vec<_> = tarpits
+        .iter()
+        .map(|t| {
+            let path = format!("/probe?target={}&module=quick", t.addr());
+            std::thread::spawn(move || get(addr, &path))
+        })
+        .collect();
+    let mut seen = Vec::new();
+    while !probes.iter().all(|p| p.is_finished()) {
+        let (_, _, metrics) = get(addr, "/metrics");
+        seen.push(value(&parse(&metrics), "rdptls_exporter_scans_in_flight"));
+    }
+    for p in probes {
+        let (status, _, body) = p.join().unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(value(&parse(&body), "rdptls_probe_success"), 0.0);
+    }
+    let most = seen.iter().copied().fold(0.0, f64::max);
+    assert!(
+        most <= 1.0,
+        "{most} scans in flight at once, the bound is 1"
+    );
+    let (_, _, metrics) = get(addr, "/metrics");
+    assert_eq!(value(&parse(&metrics), "rdptls_exporter_scans_total"), 3.0);
+    rt.block_on(exporter.stop());
+}
