@@ -298,7 +298,7 @@ async fn scan(args: ScanArgs) -> i32 {
     let mut code = report::exit_code(&report, fail_on);
     let rendered = match format {
         Format::Table if streaming => {
-            (report.targets.len() > 1).then(|| report::table::render_summary(&report, &layout))
+            (report.targets.len() > 1).then(|| report::summary::render(&report, &layout))
         }
         Format::Table => Some(report::table::render(&report, &layout)),
         Format::Jsonl if streaming => None,

@@ -1,7 +1,7 @@
 //! CSV (`--format csv`): one row per host and finding (a host without findings has one row with the finding
 //! columns empty), RFC 4180 quoting. The columns are documented in docs/formats.md; add columns at the end only.
 
-use super::table::{nla_word, HostFacts};
+use super::summary::{nla_word, HostFacts};
 use crate::model::{Report, TargetReport};
 
 /// The header row.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::table::{nla_word, HostFacts};
+use super::summary::{nla_word, HostFacts};
 use crate::analysis::verdict::{check_status, CheckStatus, CheckThresholds, Verdict};
 use crate::model::{Report, Severity};
 

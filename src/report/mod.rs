@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod openmetrics;
+pub mod summary;
 pub mod table;
 pub mod text;
 
