@@ -1,130 +1,42 @@
 //! The `rdptls` command: a thin clap layer over the library.
 
-use std::path::PathBuf;
+mod cli;
+
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
-use rdptls::model::Severity;
+use cli::args::{Cli, ColorChoice, Command, DemoArgs, Format, ScanArgs, ServeArgs, ViewArgs};
+use rdptls::analysis::verdict::CheckThresholds;
+use rdptls::model::TargetReport;
+use rdptls::report::text::Layout;
 use rdptls::report::{self, exit};
 use rdptls::scan::{scan_many, ScanOptions};
 
-#[derive(Parser)]
-#[command(
-    name = "rdptls",
-    version,
-    about = "Why does this Remote Desktop connection fail at the security layer, and what to fix"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Scan RDP servers: negotiation, TLS, certificate, findings.
-    Scan(ScanArgs),
-    /// Run a fixture RDP server (honest or hostile) for tests and CI; binds to loopback by default.
-    Serve(ServeArgs),
-    /// Start a built-in fixture server with an expired certificate, scan it, and print the full report.
-    Demo {
-        /// The fixture profile to demonstrate.
-        #[arg(long, default_value = "expired-cert")]
-        profile: String,
-        /// Print JSON instead of the table.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Write every fixture certificate and key (PEM) into a directory.
-    Fixtures {
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
-}
-
-#[derive(Args)]
-struct ServeArgs {
-    /// The profile; `--list` shows them all.
-    #[arg(long, required_unless_present = "list")]
-    profile: Option<String>,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:3389")]
-    listen: std::net::SocketAddr,
-    /// List the profiles and exit.
-    #[arg(long)]
-    list: bool,
-}
-
-#[derive(Args)]
-struct ScanArgs {
-    /// Targets: HOST, HOST:PORT, [IPv6]:PORT (port 3389 by default).
-    targets: Vec<String>,
-    /// Read more targets from a file, one per line (`-` for standard input); `#` starts a comment.
-    #[arg(long, short = 'f', value_name = "FILE")]
-    targets_file: Option<PathBuf>,
-    /// Print the JSON report (docs/json.md) instead of the table.
-    #[arg(long)]
-    json: bool,
-    /// Print one JSON object per target as each finishes (streaming, for fleet scans).
-    #[arg(long, conflicts_with = "json")]
-    jsonl: bool,
-    /// Seconds allowed for each network step (connect, X.224, TLS).
-    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
-    timeout: f64,
-    /// Exit 1 when a finding reaches this severity: critical, high, medium, low, info, or none.
-    #[arg(long, default_value = "critical", value_name = "SEVERITY")]
-    fail_on: String,
-    /// TLS straight away, without X.224 negotiation (RD Gateway, direct-approach servers).
-    #[arg(long)]
-    direct: bool,
-    /// The name to check the certificate against (default: the target's host).
-    #[arg(long, value_name = "NAME")]
-    name: Option<String>,
-    /// Connections in flight at once to one host for the enumeration's hellos and the client replays (the
-    /// negotiation probes, and the rustls and CredSSP handshakes beside the enumeration, come on top of these).
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    max_conns: usize,
-    /// Hosts scanned at once.
-    #[arg(long, default_value_t = 16, value_name = "N")]
-    concurrency: usize,
-    /// Warn when the certificate has fewer days left than this.
-    #[arg(long, default_value_t = 30, value_name = "DAYS")]
-    warn_days: i64,
-    /// Negotiation and one TLS handshake only: no version and suite enumeration (fast fleet sweeps).
-    #[arg(long)]
-    quick: bool,
-    /// Skip the RDP client compatibility simulation.
-    #[arg(long)]
-    no_clients: bool,
-    /// More client profiles, in the format of data/clients.toml: an entry with a built-in id replaces it, any
-    /// other is added to the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    clients: Option<PathBuf>,
-    /// Milliseconds to wait before each enumeration hello, for fragile servers.
-    #[arg(long, default_value_t = 0, value_name = "MS")]
-    delay: u64,
-    /// Retries of a hello after a reset or a timeout (with doubling back-off).
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    retries: u32,
-    /// Send `Cookie: mstshash=NAME` in each Connection Request, as mstsc does with the user name (some load
-    /// balancers and RD Connection Brokers route on it).
-    #[arg(long, value_name = "NAME")]
-    cookie: Option<String>,
-    /// No progress bar on standard error.
-    #[arg(long)]
-    no_progress: bool,
-    /// A policy file (TOML, see docs/policy.example.toml): each violated rule is a `policy-*` finding and fails
-    /// the run (exit 1) unless `--fail-on none`.
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-    /// Also write a JUnit XML report: one test suite per target, one test case per rule.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(c) => c,
+        Err(e) => {
+            // A check plugin's usage error is UNKNOWN (3), whatever clap's convention.
+            if e.use_stderr() && cli::wants_check_format(&argv) {
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or("usage error");
+                out(&format!(
+                    "RDPTLS UNKNOWN - {}",
+                    first.trim_start_matches("error: ")
+                ));
+                let _ = e.print();
+                return ExitCode::from(
+                    rdptls::analysis::verdict::CheckStatus::Unknown.exit_code() as u8
+                );
+            }
+            e.exit();
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -133,9 +45,53 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Scan(args) => runtime.block_on(scan(args)),
+        Command::Scan(args) => runtime.block_on(scan(*args)),
         Command::Serve(args) => runtime.block_on(serve(args)),
-        Command::Demo { profile, json } => runtime.block_on(demo(&profile, json)),
+        Command::Demo(args) => runtime.block_on(demo(args)),
+        Command::Exporter(args) => runtime.block_on(cli::exporter(args)),
+        Command::Clients { clients } => cli::list_clients(clients.as_deref()),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            let mut stdout = std::io::stdout();
+            match shell {
+                cli::args::Shell::Bash => clap_complete::generate(
+                    clap_complete::Shell::Bash,
+                    &mut cmd,
+                    "rdptls",
+                    &mut stdout,
+                ),
+                cli::args::Shell::Zsh => clap_complete::generate(
+                    clap_complete::Shell::Zsh,
+                    &mut cmd,
+                    "rdptls",
+                    &mut stdout,
+                ),
+                cli::args::Shell::Fish => clap_complete::generate(
+                    clap_complete::Shell::Fish,
+                    &mut cmd,
+                    "rdptls",
+                    &mut stdout,
+                ),
+                cli::args::Shell::Powershell => clap_complete::generate(
+                    clap_complete::Shell::PowerShell,
+                    &mut cmd,
+                    "rdptls",
+                    &mut stdout,
+                ),
+            }
+            exit::OK
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            let mut buf = Vec::new();
+            match man.render(&mut buf) {
+                Ok(()) => {
+                    let _ = std::io::stdout().write_all(&buf);
+                    exit::OK
+                }
+                Err(e) => usage(format!("rendering the man page: {e}")),
+            }
+        }
         Command::Fixtures { out: dir } => match rdptls::fixtures::write_all(&dir) {
             Ok(files) => {
                 for f in files {
@@ -151,7 +107,6 @@ fn main() -> ExitCode {
 
 /// Prints a block to standard output; a closed pipe (`| head`) is not an error worth a panic.
 fn out(text: &str) {
-    use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{text}").and_then(|_| stdout.flush());
 }
@@ -161,59 +116,104 @@ fn usage(message: impl std::fmt::Display) -> i32 {
     exit::USAGE
 }
 
-fn parse_fail_on(s: &str) -> Result<Option<Severity>, String> {
-    if s.eq_ignore_ascii_case("none") {
-        return Ok(None);
+/// The layout of the terminal report: the width from `COLUMNS` or the terminal, colours by `--color` and
+/// `NO_COLOR` (https://no-color.org), only when the report goes to a terminal.
+fn layout(view: &ViewArgs, to_stdout: bool) -> Layout {
+    let stdout = console::Term::stdout();
+    let tty = to_stdout && stdout.is_term();
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| {
+            tty.then(|| stdout.size_checked().map(|(_, w)| usize::from(w)))
+                .flatten()
+        })
+        .unwrap_or(100);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match view.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !no_color,
+    };
+    Layout {
+        width,
+        verbose: view.verbose,
+        color,
     }
-    s.parse().map(Some)
 }
 
-fn read_targets(args: &ScanArgs) -> Result<Vec<String>, String> {
-    let mut targets = args.targets.clone();
-    if let Some(path) = &args.targets_file {
-        let text = if path.as_os_str() == "-" {
-            std::io::read_to_string(std::io::stdin())
-                .map_err(|e| format!("reading standard input: {e}"))?
-        } else {
-            std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?
-        };
-        targets.extend(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim())
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
-        );
+/// Where the report goes: standard output, or a file opened (so checked) before the scan.
+enum Sink {
+    Stdout,
+    File(std::fs::File, std::path::PathBuf),
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Result<Self, String> {
+        match path {
+            None => Ok(Self::Stdout),
+            Some(p) if p.as_os_str() == "-" => Ok(Self::Stdout),
+            Some(p) => std::fs::File::create(p)
+                .map(|f| Self::File(f, p.to_path_buf()))
+                .map_err(|e| format!("cannot write {}: {e}", p.display())),
+        }
     }
-    if targets.is_empty() {
-        return Err("no target given (rdptls scan HOST[:PORT] ...)".into());
+
+    fn write(&mut self, text: &str) -> Result<(), String> {
+        match self {
+            Self::Stdout => {
+                out(text.strip_suffix('\n').unwrap_or(text));
+                Ok(())
+            }
+            Self::File(f, p) => f
+                .write_all(text.as_bytes())
+                .and_then(|_| {
+                    if text.ends_with('\n') {
+                        Ok(())
+                    } else {
+                        f.write_all(b"\n")
+                    }
+                })
+                .map_err(|e| format!("writing {}: {e}", p.display())),
+        }
     }
-    Ok(targets)
 }
 
 async fn scan(args: ScanArgs) -> i32 {
-    let fail_on = match parse_fail_on(&args.fail_on) {
-        Ok(f) => f,
-        Err(e) => return usage(e),
+    let format = args.format();
+    let is_check = format == Format::Check;
+    // Usage errors of a check plugin are UNKNOWN (3).
+    let usage_code = |message: String| {
+        if is_check {
+            out(&format!("RDPTLS UNKNOWN - {message}"));
+        }
+        let code = usage(message);
+        if is_check {
+            rdptls::analysis::verdict::CheckStatus::Unknown.exit_code()
+        } else {
+            code
+        }
     };
-    let targets = match read_targets(&args) {
+    let fail_on = args.fail_on.severity();
+    let targets = match cli::read_targets(&args.targets, args.targets_file.as_deref()) {
         Ok(t) => t,
-        Err(e) => return usage(e),
+        Err(e) => return usage_code(e),
     };
-    if !(args.timeout > 0.0 && args.timeout <= 600.0) {
-        return usage("--timeout must be between 0 and 600 seconds");
-    }
     let mut opts = ScanOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         direct: args.direct,
         server_name: args.name.clone(),
-        max_conns: args.max_conns.max(1),
+        max_conns: usize::from(args.max_conns),
         ..ScanOptions::default()
     };
     opts.analysis.warn_days = args.warn_days;
     opts.quick = args.quick;
     if let Some(c) = &args.cookie {
         if c.is_empty() || c.len() > 127 || !c.bytes().all(|b| b.is_ascii_graphic()) {
-            return usage("--cookie takes 1 to 127 printable ASCII characters without spaces");
+            return usage_code(
+                "--cookie takes 1 to 127 printable ASCII characters without spaces".into(),
+            );
         }
         opts.cookie = Some(c.clone());
     }
@@ -231,72 +231,109 @@ async fn scan(args: ScanArgs) -> i32 {
                 });
             match parsed {
                 Ok(p) => Some(std::sync::Arc::new(p)),
-                Err(e) => return usage(e),
+                Err(e) => return usage_code(e),
             }
         }
     };
     opts.analysis.policy = policy.clone();
     if !args.no_clients {
-        let profiles = match &args.clients {
-            Some(path) => std::fs::read_to_string(path)
-                .map_err(|e| format!("reading {}: {e}", path.display()))
-                .and_then(|text| rdptls::analysis::clients::extended_profiles(&text)),
-            None => rdptls::analysis::clients::builtin_profiles(),
-        };
-        match profiles {
+        match cli::client_profiles(
+            args.clients.as_deref(),
+            args.clients_only.as_deref(),
+            &args.exclude_client,
+        ) {
             Ok(p) => opts.clients = Some(std::sync::Arc::new(p)),
-            Err(e) => return usage(e),
+            Err(e) => return usage_code(e),
         }
     }
     if let (Some(policy), Some(profiles)) = (&policy, &opts.clients) {
         let ids: Vec<&str> = profiles.iter().map(|p| p.entry.id.as_str()).collect();
         if let Err(e) = policy.validate_clients(&ids) {
-            return usage(e);
+            return usage_code(e);
         }
     }
+    // Output paths are checked (opened) before anything is scanned.
+    let mut sink = match Sink::open(args.output.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return usage_code(e),
+    };
+    let mut junit_sink = match args.junit.as_deref().map(|p| Sink::open(Some(p))) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return usage_code(e),
+    };
+    let to_stdout = matches!(sink, Sink::Stdout);
+    let layout = layout(&args.view, to_stdout);
+    let quiet = args.view.quiet || args.no_progress;
+    let progress = cli::Progress::start(targets.len(), quiet);
+    opts.stages = progress.stage_hook();
 
-    let streaming_table = !args.json && !args.jsonl;
-    let progress = (targets.len() > 1 && !args.no_progress).then(|| {
-        let bar = indicatif::ProgressBar::new(targets.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts, {elapsed} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let report = scan_many(&targets, &opts, args.concurrency, |t| {
-        if let Some(bar) = &progress {
-            bar.inc(1);
-            bar.set_message(t.target.clone());
+    // The table and JSONL stream as targets finish, in the order given: a finished target waits for those
+    // before it.
+    let streaming = to_stdout && matches!(format, Format::Table | Format::Jsonl);
+    let mut pending: Vec<Option<TargetReport>> = vec![None; targets.len()];
+    let mut next = 0;
+    let report = scan_many(&targets, &opts, usize::from(args.concurrency), |i, t| {
+        progress.target_done(&t.target);
+        if !streaming {
+            return;
         }
-        let emit = || {
-            if args.jsonl {
-                out(&report::json::render_line(t));
-            } else if streaming_table {
-                out(&report::table::render_target(t));
-            }
-        };
-        match &progress {
-            // Print above the bar, not through it.
-            Some(bar) => bar.suspend(emit),
-            None => emit(),
+        pending[i] = Some(t.clone());
+        while let Some(Some(ready)) = pending.get(next) {
+            let text = match format {
+                Format::Jsonl => report::json::render_line(ready),
+                _ => report::table::render_target(ready, &layout),
+            };
+            progress.suspend(|| out(&text));
+            next += 1;
         }
     })
     .await;
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+    progress.finish();
+
+    let thresholds = CheckThresholds {
+        warn_days: args.warn_days,
+        crit_days: args.crit_days,
+    };
+    let mut code = report::exit_code(&report, fail_on);
+    let rendered = match format {
+        Format::Table if streaming => {
+            (report.targets.len() > 1).then(|| report::summary::render(&report, &layout))
+        }
+        Format::Table => Some(report::table::render(&report, &layout)),
+        Format::Jsonl if streaming => None,
+        Format::Jsonl => Some(
+            report
+                .targets
+                .iter()
+                .map(report::json::render_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Format::Json => Some(report::json::render(&report)),
+        Format::Csv => Some(report::csv::render(&report)),
+        Format::Html => Some(report::html::render(&report, thresholds)),
+        Format::Openmetrics => Some(report::openmetrics::render_file(&report)),
+        Format::Check => {
+            let (line, status) = report::check::render(&report, thresholds);
+            code = status.exit_code();
+            Some(line)
+        }
+    };
+    if let Some(text) = rendered {
+        if let Err(e) = sink.write(&text) {
+            eprintln!("rdptls: {e}");
+            return if is_check { 3 } else { exit::USAGE };
+        }
     }
-    if args.json {
-        out(&report::json::render(&report));
-    }
-    if let Some(path) = &args.junit {
+    if let Some(junit) = &mut junit_sink {
         let xml = report::junit::render(&report, policy.as_deref(), fail_on);
-        if let Err(e) = std::fs::write(path, xml) {
-            eprintln!("rdptls: writing {}: {e}", path.display());
+        if let Err(e) = junit.write(&xml) {
+            eprintln!("rdptls: {e}");
             return exit::USAGE;
         }
     }
-    report::exit_code(&report, fail_on)
+    code
 }
 
 async fn serve(args: ServeArgs) -> i32 {
@@ -339,36 +376,44 @@ async fn serve(args: ServeArgs) -> i32 {
     }
 }
 
-async fn demo(profile: &str, json: bool) -> i32 {
+async fn demo(args: DemoArgs) -> i32 {
     use rdptls::serve::Profile;
-    let profile: Profile = match profile.parse() {
+    let profile: Profile = match args.profile.parse() {
         Ok(p) => p,
-        Err(e) => return usage(e),
+        Err(e) => return usage(format!("{e} (rdptls serve --list shows the profiles)")),
     };
     let server = match rdptls::serve::bind(profile, ([127, 0, 0, 1], 0).into()).await {
         Ok(s) => s,
         Err(e) => return usage(format!("cannot start the demo server: {e}")),
     };
     let target = server.addr().to_string();
-    eprintln!(
-        "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it\n",
-        profile.describe()
-    );
+    let layout = layout(&args.view, true);
+    if !args.view.quiet {
+        let note = format!(
+            "rdptls demo: fixture server `{profile}` ({}) on {target}; scanning it",
+            profile.describe()
+        );
+        let lines = rdptls::report::text::wrap(&note, layout.columns(), "", "    ", false);
+        eprintln!("{}\n", lines.join("\n"));
+    }
     let clients = match rdptls::analysis::clients::builtin_profiles() {
         Ok(p) => std::sync::Arc::new(p),
         Err(e) => return usage(e),
     };
+    let progress = cli::Progress::start(1, args.view.quiet);
     let opts = ScanOptions {
         timeout: Duration::from_secs(3),
         clients: Some(clients),
+        stages: progress.stage_hook(),
         ..ScanOptions::default()
     };
-    let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_| {}).await;
+    let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_, _| {}).await;
+    progress.finish();
     server.stop().await;
-    if json {
+    if args.json {
         out(&report::json::render(&report));
     } else {
-        out(&report::table::render(&report));
+        out(report::table::render(&report, &layout).trim_end());
     }
     exit::OK
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 use crate::analysis::{self, clients::ClientProfile, AnalysisOptions};
-use crate::model::{ErrorKind, Report, ScanError, Stats, Step, TargetReport, REPORT_VERSION};
+use crate::model::{ErrorKind, Report, ScanError, Stats, Step, TargetReport};
 use crate::plan::{self, tls_enum::EnumOptions, PlanOptions, Target};
 
 /// What the user asked for.
@@ -30,6 +30,8 @@ pub struct ScanOptions {
     pub cookie: Option<String>,
     /// Client profiles to replay; `None` skips the simulation.
     pub clients: Option<Arc<Vec<ClientProfile>>>,
+    /// Told each stage of a scan as it starts (progress display).
+    pub stages: plan::StageHook,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +47,7 @@ impl Default for ScanOptions {
             enumeration: plan.enumeration,
             cookie: None,
             clients: None,
+            stages: plan.stages,
         }
     }
 }
@@ -64,6 +67,7 @@ impl ScanOptions {
                 .clients
                 .as_ref()
                 .map(|profiles| Arc::new(profiles.iter().map(ClientProfile::offer).collect())),
+            stages: self.stages.clone(),
         }
     }
 }
@@ -91,13 +95,14 @@ async fn scan_with(typed: &str, opts: &ScanOptions, plan_opts: &PlanOptions) -> 
     report
 }
 
-/// Scans every target, `concurrency` hosts at once, calling `on_done` as each finishes (in completion order).
+/// Scans every target, `concurrency` hosts at once, calling `on_done` with its index in `targets` as each finishes
+/// (in completion order).
 /// Every target is reported, the failed ones too; the returned report keeps the order the targets were given.
 pub async fn scan_many(
     targets: &[String],
     opts: &ScanOptions,
     concurrency: usize,
-    mut on_done: impl FnMut(&TargetReport),
+    mut on_done: impl FnMut(usize, &TargetReport),
 ) -> Report {
     let started = Instant::now();
     let semaphore = Arc::new(Semaphore::new(concurrency.max(1)));
@@ -118,7 +123,7 @@ pub async fn scan_many(
     let mut done: Vec<Option<TargetReport>> = vec![None; targets.len()];
     while let Some(joined) = set.join_next().await {
         if let Ok((i, report)) = joined {
-            on_done(&report);
+            on_done(i, &report);
             done[i] = Some(report);
         }
     }
@@ -137,12 +142,11 @@ pub async fn scan_many(
         })
         .collect();
     let connections = targets.iter().map(|t| t.stats.connections).sum();
-    Report {
-        version: REPORT_VERSION,
+    Report::new(
         targets,
-        stats: Stats {
+        Stats {
             connections,
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         },
-    }
+    )
 }

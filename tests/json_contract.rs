@@ -52,6 +52,8 @@ fn every_documented_key_is_present_with_its_type() {
         &doc,
         "",
         &[
+            ("generated_at", "string"),
+            ("tool_version", "string"),
             ("version", "number"),
             ("targets", "array"),
             ("stats", "object"),

@@ -192,11 +192,7 @@ fn junit_with_policy_has_a_case_per_rule() {
     assert_eq!(count_attr(down, "errors"), 1);
     assert_eq!(count_attr(down, "skipped"), 7);
 
-    let healthy_report = with_policy(Report {
-        version: 1,
-        targets: vec![healthy()],
-        stats: Stats::default(),
-    });
+    let healthy_report = with_policy(Report::new(vec![healthy()], Stats::default()));
     let xml = junit::render(&healthy_report, Some(&p), Some(Info));
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let suites = check_counts(&doc);
@@ -210,11 +206,7 @@ fn junit_escapes_control_characters_from_the_server() {
     r.certificate.as_mut().unwrap().subject = "CN=evil\u{1}<x>]]>&".into();
     r.certificate.as_mut().unwrap().days_left = 3;
     r.findings = findings::evaluate(&r, &opts(30));
-    let report = Report {
-        version: 1,
-        targets: vec![r],
-        stats: Stats::default(),
-    };
+    let report = Report::new(vec![r], Stats::default());
     let xml = junit::render(&report, None, Some(High));
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
     let failure = doc

@@ -238,16 +238,24 @@ fn every_target_is_reported_even_the_failed_ones() {
         "--timeout",
         "1",
         &format!("127.0.0.1:{port}"),
-        "not a target!",
         "[::1]:1",
     ]);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     let targets = doc["targets"].as_array().expect("targets");
-    assert_eq!(targets.len(), 3);
-    assert_eq!(targets[1]["target"], "not a target!");
-    assert_eq!(targets[1]["error"]["step"], "resolve");
+    assert_eq!(targets.len(), 2);
+    assert_eq!(targets[1]["target"], "[::1]:1");
     assert!(targets.iter().all(|t| t["status"] != "ok"));
+    assert!(targets.iter().all(|t| t["error"]["step"] == "connect"));
     assert_eq!(out.status.code(), Some(3));
+    // A target that cannot be right is a usage error before anything is scanned.
+    let (out, _) = rdptls(&[
+        "scan",
+        "--json",
+        &format!("127.0.0.1:{port}"),
+        "not a target!",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

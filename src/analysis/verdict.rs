@@ -1,11 +1,14 @@
 //! The verdict: who cannot connect, how bad it is, and one sentence a reader acts on. Built from the client
-//! outcomes first, then the findings; the words come from the catalogue's `[texts]`.
+//! outcomes first, then the findings; the words come from the catalogue's `[texts]`. Also the status of a
+//! monitoring check, from the same verdict.
 
 use super::catalogue::{Catalogue, Vars};
 use crate::analysis::policy::Rule;
+/// The verdict's kind, as the reports name it.
+pub use crate::model::VerdictOutcome as Verdict;
 use crate::model::{
-    ClientFailure, ClientResult, ProtocolVersion, Severity, Status, TargetReport, Verdict,
-    VerdictOutcome,
+    ClientFailure, ClientResult, ProtocolVersion, Severity, Status, TargetReport,
+    Verdict as TargetVerdict, VerdictOutcome,
 };
 
 /// How severe it is that the clients `failing` cannot connect: critical when they include every current mstsc
@@ -25,7 +28,7 @@ pub fn lockout_severity(clients: &[ClientResult], failing: &[&ClientResult]) -> 
 }
 
 /// The verdict on a report whose findings are complete.
-pub fn verdict(report: &TargetReport, server_versions: &[ProtocolVersion]) -> Verdict {
+pub fn verdict(report: &TargetReport, server_versions: &[ProtocolVersion]) -> TargetVerdict {
     let catalogue = Catalogue::builtin();
     let text = |key: &'static str, vars: Vars| catalogue.render(&format!("{{{{{key}}}}}"), &vars);
     let severity = report.findings.iter().map(|f| f.severity).max();
@@ -92,7 +95,7 @@ pub fn verdict(report: &TargetReport, server_versions: &[ProtocolVersion]) -> Ve
             _ => (VerdictOutcome::Ok, text("verdict-ok", Vars::new())),
         },
     };
-    Verdict {
+    TargetVerdict {
         severity,
         outcome,
         summary,
@@ -218,6 +221,91 @@ fn and_list(items: &[&str]) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The verdict and the severity that decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub verdict: Verdict,
+    /// The most severe finding, if any.
+    pub worst: Option<Severity>,
+}
+
+/// The verdict on `t`, as the analysis decided it ([`verdict`]); for a report without one (made by hand), from
+/// its status and worst finding.
+pub fn summary(t: &TargetReport) -> Summary {
+    let worst = t.findings.iter().map(|f| f.severity).max();
+    if let Some(v) = &t.verdict {
+        return Summary {
+            verdict: v.outcome,
+            worst: v.severity,
+        };
+    }
+    let verdict = match (t.status, worst) {
+        (Status::Unreachable, _) => Verdict::Unreachable,
+        (Status::Error, _) => Verdict::ScanFailed,
+        (_, Some(Severity::Critical)) => Verdict::ConnectionsFail,
+        (_, Some(Severity::High)) => Verdict::AtRisk,
+        (_, Some(Severity::Medium)) => Verdict::Weaknesses,
+        (_, Some(Severity::Low | Severity::Info)) | (_, None) => Verdict::Ok,
+    };
+    Summary { verdict, worst }
+}
+
+/// A monitoring plugin's status (Nagios plugin guidelines; Icinga and others follow them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CheckStatus {
+    Ok,
+    Warning,
+    Critical,
+    /// The check itself could not run: a usage error or a local failure.
+    Unknown,
+}
+
+impl CheckStatus {
+    /// The plugin's exit code: 0, 1, 2, 3.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Self::Ok => 0,
+            Self::Warning => 1,
+            Self::Critical => 2,
+            Self::Unknown => 3,
+        }
+    }
+
+    /// `OK`, `WARNING`, `CRITICAL`, `UNKNOWN`.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::Warning => "WARNING",
+            Self::Critical => "CRITICAL",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// Thresholds of a check, in days left on the certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckThresholds {
+    pub warn_days: i64,
+    pub crit_days: i64,
+}
+
+/// The check status of `t`: CRITICAL for an unreachable target (as `check_tcp` has it), a critical finding or
+/// fewer than `crit_days` days left; WARNING for a high finding or fewer than `warn_days` days left; else OK.
+pub fn check_status(t: &TargetReport, th: CheckThresholds) -> CheckStatus {
+    if t.status != Status::Ok {
+        return CheckStatus::Critical;
+    }
+    let worst = summary(t).worst;
+    let days = t.certificate.as_ref().map(|c| c.days_left);
+    if worst == Some(Severity::Critical) || days.is_some_and(|d| d < th.crit_days) {
+        CheckStatus::Critical
+    } else if worst == Some(Severity::High) || days.is_some_and(|d| d < th.warn_days) {
+        CheckStatus::Warning
+    } else {
+        CheckStatus::Ok
     }
 }
 

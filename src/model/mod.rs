@@ -22,9 +22,39 @@ pub const REPORT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
+    /// When the report was made (RFC 3339, UTC).
+    #[serde(default)]
+    pub generated_at: String,
+    /// The rdptls version that made it.
+    #[serde(default)]
+    pub tool_version: String,
     pub version: u32,
     pub targets: Vec<TargetReport>,
     pub stats: Stats,
+}
+
+impl Report {
+    /// A report made now, by this version of rdptls.
+    pub fn new(targets: Vec<TargetReport>, stats: Stats) -> Self {
+        Self {
+            generated_at: now_rfc3339(),
+            tool_version: TOOL_VERSION.to_string(),
+            version: REPORT_VERSION,
+            targets,
+            stats,
+        }
+    }
+}
+
+/// The version of rdptls, as `rdptls --version` prints it.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The time now, RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -180,6 +210,21 @@ pub enum VerdictOutcome {
     PolicyViolated,
     /// Nothing above low severity.
     Ok,
+}
+
+impl VerdictOutcome {
+    /// The words the table opens with, e.g. `CONNECTIONS FAIL`.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Unreachable => "UNREACHABLE",
+            Self::ScanFailed => "SCAN FAILED",
+            Self::ConnectionsFail => "CONNECTIONS FAIL",
+            Self::AtRisk => "AT RISK",
+            Self::Weaknesses => "WEAKNESSES",
+            Self::PolicyViolated => "POLICY VIOLATED",
+            Self::Ok => "OK",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -38,6 +38,57 @@ pub struct PlanOptions {
     pub cookie: Option<String>,
     /// Client hellos to replay, one answer each in [`TlsObservations::client_answers`]; `None` skips them.
     pub client_offers: Option<Arc<Vec<Offer>>>,
+    /// Told each stage as it starts, for a progress display.
+    pub stages: StageHook,
+}
+
+/// A stage of one target's scan, as a progress display names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The X.224 negotiation matrix.
+    Negotiation,
+    /// TLS versions and suites, the modern handshake and CredSSP (they run side by side).
+    Tls,
+    /// The client replays.
+    Clients,
+}
+
+impl Stage {
+    /// The words a progress display shows.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Negotiation => "negotiation",
+            Self::Tls => "TLS versions and suites, CredSSP",
+            Self::Clients => "clients",
+        }
+    }
+}
+
+/// Called as each [`Stage`] starts; does nothing by default.
+#[derive(Clone, Default)]
+pub struct StageHook(Option<Arc<dyn Fn(Stage) + Send + Sync>>);
+
+impl StageHook {
+    pub fn new(f: impl Fn(Stage) + Send + Sync + 'static) -> Self {
+        Self(Some(Arc::new(f)))
+    }
+
+    /// Tells the hook that `stage` starts.
+    pub fn starts(&self, stage: Stage) {
+        if let Some(f) = &self.0 {
+            f(stage);
+        }
+    }
+}
+
+impl std::fmt::Debug for StageHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "StageHook(set)"
+        } else {
+            "StageHook(none)"
+        })
+    }
 }
 
 impl Default for PlanOptions {
@@ -51,6 +102,7 @@ impl Default for PlanOptions {
             enumeration: tls_enum::EnumOptions::default(),
             cookie: None,
             client_offers: None,
+            stages: StageHook::default(),
         }
     }
 }
@@ -140,6 +192,7 @@ async fn run_probes(
             }
         }
     } else {
+        opts.stages.starts(Stage::Negotiation);
         match negotiation::matrix(ctx, addr, opts, report).await {
             Some((path, ready)) => (
                 Some(path),
@@ -148,6 +201,7 @@ async fn run_probes(
             None => return TlsObservations::default(),
         }
     };
+    opts.stages.starts(Stage::Tls);
     let oracle = Arc::new(RawOracle::new(
         ctx.clone(),
         addr,

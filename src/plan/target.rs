@@ -19,6 +19,11 @@ impl Target {
         if s.is_empty() {
             return Err("empty target".into());
         }
+        if let Some((scheme, _)) = s.split_once("://") {
+            return Err(format!(
+                "{s:?} is a URL ({scheme}://); give HOST, HOST:PORT or [IPv6]:PORT"
+            ));
+        }
         if let Ok(ip) = s.parse::<IpAddr>() {
             return Ok(Self {
                 host: ip.to_string(),

@@ -1,8 +1,15 @@
-//! Reports: the scan result formatted for people (table) and machines (JSON, JUnit). Formatting only.
+//! Reports: the scan result formatted for people (table, HTML) and machines (JSON, JSONL, CSV, JUnit, a check
+//! plugin's line, OpenMetrics). Formatting only: verdicts, severities and outcomes come from the analysis.
 
+pub mod check;
+pub mod csv;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod openmetrics;
+pub mod summary;
 pub mod table;
+pub mod text;
 
 use crate::analysis::policy::Rule;
 use crate::model::{Finding, Report, Severity, Status};

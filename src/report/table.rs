@@ -1,273 +1,480 @@
-//! The terminal report: the verdict first, then the clients that fail or connect, then negotiation, TLS,
-//! certificate, and the findings with their fixes.
+//! The terminal report, fitted to the terminal's width. By default: the verdict, the clients that fail, the
+//! findings with a one-line fix, and the verdict again at the end. Verbose (`-v`): also every client, the
+//! negotiation matrix, CredSSP, the suites per version, the certificate's details and each fix's full steps. Each
+//! fix is printed once, however many findings share it. A fleet ends with one summary line per host.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, ContentArrangement, Table};
+use std::collections::HashMap;
 
-use crate::analysis::suites;
+use super::text::{self, fix_headline, wrap, Layout};
+use crate::analysis::verdict::{self, Summary, Verdict};
+use crate::analysis::{catalogue, suites};
 use crate::model::{
-    CipherSuite, Mode, Nla, ProtocolResult, Report, Severity, TargetReport, VerdictOutcome,
+    Category, CipherSuite, ClientResult, FindingId, Mode, Nla, ProtocolResult, Report, Severity,
+    TargetReport,
 };
 
-pub fn render(report: &Report) -> String {
+/// Findings, clients and details are indented by this much under their heading.
+const INDENT: &str = "    ";
+
+/// Every target in the order given, then (for more than one) the fleet summary.
+pub fn render(report: &Report, layout: &Layout) -> String {
     let mut out = String::new();
     for t in &report.targets {
-        out.push_str(&render_target(t));
+        out.push_str(&render_target(t, layout));
         out.push('\n');
     }
+    if report.targets.len() > 1 {
+        out.push_str(&super::summary::render(report, layout));
+    }
     out
 }
 
-fn new_table(header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    table.set_width(110);
-    table.set_header(header.iter().map(Cell::new));
-    table
+/// The verdict line: `CONNECTIONS FAIL (critical)`, coloured.
+fn verdict_words(s: Summary, layout: &Layout) -> String {
+    let words = match s.worst {
+        Some(w) if s.verdict != Verdict::Ok => {
+            format!("{} ({})", s.verdict.label(), w.as_str())
+        }
+        _ => s.verdict.label().to_string(),
+    };
+    layout.verdict(s.verdict, &words)
 }
 
-pub fn render_target(t: &TargetReport) -> String {
-    let mut out = String::new();
-    let address = t.address.as_deref().unwrap_or("-");
-    out.push_str(&format!("== {} ({address})\n", t.target));
-    out.push_str(&verdict(t));
-
-    if !t.clients.is_empty() {
-        let mut table = new_table(&["Client", "Result", "Version / suite, or why not"]);
-        for c in &t.clients {
-            let detail = if c.connects {
-                format!(
-                    "{} {}",
-                    c.version.map(|v| v.to_string()).unwrap_or_default(),
-                    c.suite.map(|s| s.name()).unwrap_or_default()
-                )
-            } else {
-                let mut s = c.reason.clone().unwrap_or_default();
-                if let Some(e) = &c.client_error {
-                    s.push_str(&format!("\nshows: {e}"));
-                }
-                s
-            };
-            table.add_row(vec![
-                c.name.clone(),
-                if c.connects {
-                    "connects".into()
-                } else {
-                    "FAILS".into()
-                },
-                detail,
-            ]);
+/// How many findings of each severity, most severe first: `1 critical, 2 medium`.
+fn counts(t: &TargetReport) -> String {
+    let mut parts = Vec::new();
+    for sev in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ] {
+        let n = t.findings.iter().filter(|f| f.severity == sev).count();
+        if n > 0 {
+            parts.push(format!("{n} {}", sev.as_str()));
         }
-        out.push_str(&format!("\nClients\n{table}\n"));
+    }
+    if parts.is_empty() {
+        "no findings".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+pub(super) fn push_wrapped(out: &mut String, text: &str, layout: &Layout, first: &str, rest: &str) {
+    // A line that fits is kept as it is (its alignment too).
+    if !text.contains(['\n', '`']) && text::width(first) + text::width(text) <= layout.columns() {
+        out.push_str(first);
+        out.push_str(text.trim_end());
+        out.push('\n');
+        return;
+    }
+    for line in wrap(text, layout.columns(), first, rest, false) {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+/// One target: verdict, failing clients, findings; with `-v` every section; the verdict again at the end.
+pub fn render_target(t: &TargetReport, layout: &Layout) -> String {
+    let mut out = String::new();
+    let summary = verdict::summary(t);
+    let address = t.address.as_deref().unwrap_or("-");
+    let heading = if address == t.target {
+        format!("== {}", t.target)
+    } else {
+        format!("== {} ({address})", t.target)
+    };
+    out.push_str(&layout.bold(&heading));
+    out.push('\n');
+    push_wrapped(
+        &mut out,
+        &format!("Verdict: {}: {}", verdict_words(summary, layout), counts(t)),
+        layout,
+        "",
+        INDENT,
+    );
+    // The verdict's sentence, unless it is a finding's title listed below anyway.
+    if let Some(v) = t
+        .verdict
+        .as_ref()
+        .filter(|v| v.outcome != Verdict::Ok && !t.findings.iter().any(|f| f.title == v.summary))
+    {
+        push_wrapped(&mut out, &v.summary, layout, INDENT, INDENT);
+    }
+    if !t.complete {
+        let why = match t.mode {
+            Mode::Quick => "Partial result: quick mode does not enumerate versions and suites.",
+            Mode::Full => "Partial result: a stage could not finish (see the anomalies).",
+        };
+        push_wrapped(&mut out, why, layout, INDENT, INDENT);
+    }
+    for a in t.tls.iter().flat_map(|tls| &tls.anomalies) {
+        push_wrapped(&mut out, &format!("Anomaly: {a}"), layout, INDENT, INDENT);
     }
     if let Some(e) = &t.error {
-        out.push_str(&format!("\nError: {e}\n"));
+        push_wrapped(&mut out, &format!("Error: {e}"), layout, "", INDENT);
     }
-    if let Some(neg) = &t.negotiation {
-        let mut table = new_table(&[
-            "Requested",
-            "Result",
-            "Selected",
-            "Failure code / detail",
-            "Flags",
-        ]);
-        for p in &neg.protocols {
-            let result = match p.result {
-                ProtocolResult::Accepted => "accepted",
-                ProtocolResult::Refused => "refused",
-                ProtocolResult::NotSelected => "not selected",
-                ProtocolResult::Disconnected => "disconnected",
-                ProtocolResult::Error => "error",
-            };
-            let why = p
-                .failure_code
-                .map(|c| c.to_string())
-                .or_else(|| p.detail.clone())
-                .unwrap_or_default();
-            table.add_row(vec![
-                p.protocol.key(),
-                result.to_string(),
-                p.selected.map(|s| s.key()).unwrap_or_else(|| "-".into()),
-                why,
-                p.flags.names().join(", "),
-            ]);
-        }
-        let nla = match neg.nla {
-            Nla::Required => "required",
-            Nla::Supported => "supported, not required",
-            Nla::Unsupported => "not supported",
-        };
+    clients_section(&mut out, t, layout);
+    if layout.verbose {
+        negotiation_section(&mut out, t, layout);
+        tls_section(&mut out, t, layout);
+        certificate_section(&mut out, t, layout);
+    }
+    findings_section(&mut out, t, layout);
+    out.push('\n');
+    let failing = t.clients.iter().filter(|c| !c.connects).count();
+    let mut closing = format!(
+        "Verdict for {}: {}",
+        t.target,
+        verdict_words(summary, layout)
+    );
+    if !t.clients.is_empty() {
+        closing.push_str(&format!("; {failing} of {} clients fail", t.clients.len()));
+    }
+    closing.push('.');
+    if layout.verbose {
+        closing.push_str(&format!(
+            " {} connections, {} ms.",
+            t.stats.connections, t.stats.elapsed_ms
+        ));
+    } else if t.status == crate::model::Status::Ok {
+        closing.push_str(" More with -v.");
+    }
+    push_wrapped(&mut out, &closing, layout, "", INDENT);
+    out
+}
+
+/// The clients that fail, grouped by what they show (printed once per group); with `-v`, those that connect.
+fn clients_section(out: &mut String, t: &TargetReport, layout: &Layout) {
+    if t.clients.is_empty() {
+        return;
+    }
+    let failing: Vec<&ClientResult> = t.clients.iter().filter(|c| !c.connects).collect();
+    if !failing.is_empty() {
         out.push_str(&format!(
-            "\nNegotiation (NLA {nla}; standard RDP security {})\n{table}\n",
-            if neg.standard_rdp_security {
-                "ACCEPTED"
-            } else {
-                "refused"
+            "\n{}\n",
+            layout.bold(&format!(
+                "Clients that fail: {} of {}",
+                failing.len(),
+                t.clients.len()
+            ))
+        ));
+        // Group by what the client shows, keeping the clients' order.
+        let mut groups: Vec<(Option<&str>, Vec<&ClientResult>)> = Vec::new();
+        for c in &failing {
+            let shows = c.client_error.as_deref();
+            match groups.iter_mut().find(|(s, _)| *s == shows) {
+                Some((_, members)) => members.push(c),
+                None => groups.push((shows, vec![c])),
             }
+        }
+        for (shows, members) in groups {
+            for c in members {
+                let reason = c.reason.as_deref().unwrap_or("fails");
+                push_wrapped(
+                    out,
+                    &format!("- {} ({}): {reason}", c.name, c.id),
+                    layout,
+                    "  ",
+                    INDENT,
+                );
+            }
+            if let Some(s) = shows {
+                push_wrapped(out, &format!("They show: {s}"), layout, INDENT, INDENT);
+            }
+        }
+    }
+    if layout.verbose {
+        let connecting: Vec<&ClientResult> = t.clients.iter().filter(|c| c.connects).collect();
+        if !connecting.is_empty() {
+            out.push_str(&format!(
+                "\n{}\n",
+                layout.bold(&format!("Clients that connect: {}", connecting.len()))
+            ));
+            for c in connecting {
+                let with = [c.version.map(|v| v.to_string()), c.suite.map(|s| s.name())]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                push_wrapped(
+                    out,
+                    &format!("- {} ({}): {with}", c.name, c.id),
+                    layout,
+                    "  ",
+                    INDENT,
+                );
+            }
+        }
+    }
+}
+
+/// Findings, most severe first, each with its evidence, what clients see and its fix: the first step by default,
+/// every step with `-v`. A fix shared with an earlier finding is named, not repeated. Info findings only with
+/// `-v`.
+fn findings_section(out: &mut String, t: &TargetReport, layout: &Layout) {
+    if t.findings.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\n", layout.bold("Findings")));
+    let mut fixes_shown: HashMap<&str, FindingId> = HashMap::new();
+    let mut errors_shown: Vec<(&str, FindingId)> = Vec::new();
+    let mut hidden = 0;
+    let width = layout.columns();
+    for f in &t.findings {
+        if !layout.verbose && f.severity == Severity::Info {
+            hidden += 1;
+            continue;
+        }
+        let tag = layout.severity(f.severity, &format!("[{}]", f.severity.as_str()));
+        push_wrapped(
+            out,
+            &format!("{tag} {} ({})", f.title, f.id),
+            layout,
+            "",
+            INDENT,
+        );
+        // The clients section above already names each failing client, its reason and what it shows.
+        let about_clients =
+            catalogue::category(f.id) == Some(Category::Clients) && !t.clients.is_empty();
+        if layout.verbose || !about_clients {
+            push_wrapped(out, &f.detail, layout, INDENT, INDENT);
+            if let Some(e) = &f.client_error {
+                // What clients see, once: a text an earlier finding printed is named, and only the rest added.
+                let earlier = errors_shown.iter().find(|(text, _)| e.starts_with(*text));
+                let line = match earlier {
+                    Some((text, id)) if e.len() == text.len() => {
+                        format!("Clients see: as for {id}, above.")
+                    }
+                    Some((text, id)) => format!(
+                        "Clients see: as for {id}, above; and {}",
+                        e[text.len()..].trim_start()
+                    ),
+                    None => {
+                        errors_shown.push((e, f.id));
+                        format!("Clients see: {e}")
+                    }
+                };
+                push_wrapped(out, &line, layout, INDENT, INDENT);
+            }
+        }
+        if let Some(fix) = &f.fix {
+            match fixes_shown.get(fix.as_str()) {
+                Some(first) => push_wrapped(
+                    out,
+                    &format!("Fix: as for {first}, above."),
+                    layout,
+                    INDENT,
+                    INDENT,
+                ),
+                None => {
+                    fixes_shown.insert(fix, f.id);
+                    if layout.verbose {
+                        for line in wrap(&format!("Fix: {fix}"), width, INDENT, INDENT, true) {
+                            out.push_str(line.trim_end());
+                            out.push('\n');
+                        }
+                    } else {
+                        push_wrapped(
+                            out,
+                            &format!("Fix: {}", fix_headline(fix)),
+                            layout,
+                            INDENT,
+                            INDENT,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if hidden > 0 {
+        out.push_str(&format!(
+            "and {hidden} info finding{} (-v shows {}).\n",
+            if hidden == 1 { "" } else { "s" },
+            if hidden == 1 { "it" } else { "them" }
         ));
     }
-    if let Some(c) = &t.credssp {
-        out.push_str(&format!("\nCredSSP (NLA): {}\n", credssp_line(c)));
-    }
-    if let Some(tls) = &t.tls {
-        let mut table = new_table(&["Version", "Order", "Cipher suite", "Bits", "Weak"]);
-        for v in &tls.versions {
-            if !v.supported {
-                table.add_row(vec![v.version.to_string(), "not supported".into()]);
-                continue;
-            }
-            let order = match tls
-                .server_order
-                .iter()
-                .find(|o| o.version == v.version)
-                .and_then(|o| o.enforced)
-            {
-                Some(true) => "server's",
-                Some(false) => "client's",
-                None => "-",
-            };
-            for (i, s) in tls
-                .cipher_suites
-                .iter()
-                .filter(|s| s.version == v.version)
-                .enumerate()
-            {
-                let (bits, weak) = suite_notes(s.suite);
-                table.add_row(vec![
-                    if i == 0 {
-                        v.version.to_string()
-                    } else {
-                        String::new()
-                    },
-                    if i == 0 {
-                        order.to_string()
-                    } else {
-                        String::new()
-                    },
-                    format!("0x{:04X} {}", s.suite.0, s.suite.name()),
-                    bits,
-                    weak,
-                ]);
-            }
+}
+
+/// The negotiation matrix, one protocol a line.
+fn negotiation_section(out: &mut String, t: &TargetReport, layout: &Layout) {
+    let Some(neg) = &t.negotiation else { return };
+    let nla = match neg.nla {
+        Nla::Required => "required",
+        Nla::Supported => "supported, not required",
+        Nla::Unsupported => "not supported",
+    };
+    let std_rdp = if neg.standard_rdp_security {
+        "ACCEPTED"
+    } else {
+        "refused"
+    };
+    out.push_str(&format!(
+        "\n{}\n",
+        layout.bold(&format!(
+            "Negotiation: NLA {nla}; standard RDP security {std_rdp}"
+        ))
+    ));
+    for p in &neg.protocols {
+        let result = match p.result {
+            ProtocolResult::Accepted => "accepted",
+            ProtocolResult::Refused => "refused",
+            ProtocolResult::NotSelected => "not selected",
+            ProtocolResult::Disconnected => "disconnected",
+            ProtocolResult::Error => "error",
+        };
+        let mut line = format!("{:<10} {result}", p.protocol.key());
+        if let Some(s) = p.selected.filter(|s| *s != p.protocol) {
+            line.push_str(&format!(" (selected {})", s.key()));
         }
-        out.push_str(&format!("\nTLS (suites in the server's order where it imposes one, else strongest first)\n{table}\n"));
-        if let Some(n) = &tls.negotiated {
-            out.push_str(&format!(
-                "Certificate read over {} with {} (via {}, {} path)\n",
+        if let Some(c) = p.failure_code {
+            line.push_str(&format!(": {c}"));
+        } else if let Some(d) = &p.detail {
+            line.push_str(&format!(": {d}"));
+        }
+        let flags = p.flags.names();
+        if !flags.is_empty() {
+            line.push_str(&format!("; flags {}", flags.join(", ")));
+        }
+        push_wrapped(out, &line, layout, "  ", "             ");
+    }
+    if let Some(c) = &t.credssp {
+        push_wrapped(
+            out,
+            &format!("CredSSP (NLA): {}", credssp_line(c)),
+            layout,
+            "",
+            INDENT,
+        );
+    }
+}
+
+/// Versions and suites, in the server's order where it imposes one.
+fn tls_section(out: &mut String, t: &TargetReport, layout: &Layout) {
+    let Some(tls) = &t.tls else { return };
+    out.push_str(&format!(
+        "\n{}\n",
+        layout
+            .bold("TLS (suites in the server's order where it imposes one, else strongest first)")
+    ));
+    for v in &tls.versions {
+        if !v.supported {
+            out.push_str(&format!("  {:<7} not supported\n", v.version.to_string()));
+            continue;
+        }
+        let order = match tls
+            .server_order
+            .iter()
+            .find(|o| o.version == v.version)
+            .and_then(|o| o.enforced)
+        {
+            Some(true) => "server's order",
+            Some(false) => "client's order",
+            None => "order not determined",
+        };
+        out.push_str(&format!("  {:<7} {order}\n", v.version.to_string()));
+        for s in tls.cipher_suites.iter().filter(|s| s.version == v.version) {
+            let (bits, weak) = suite_notes(s.suite);
+            let mut line = format!("0x{:04X} {} {bits} bits", s.suite.0, s.suite.name());
+            if !weak.is_empty() {
+                line.push_str(&format!(", {}", layout.severity(Severity::Medium, &weak)));
+            }
+            push_wrapped(out, &line, layout, INDENT, "      ");
+        }
+    }
+    if let Some(n) = &tls.negotiated {
+        push_wrapped(
+            out,
+            &format!(
+                "Certificate read over {} with {} (via {}, {} path)",
                 n.version,
                 n.suite.suite.name(),
-                via_name(n.via),
-                path_name(n.path)
-            ));
-        }
-        if !tls.groups.is_empty() {
-            let groups: Vec<String> = tls.groups.iter().map(|g| g.to_string()).collect();
-            out.push_str(&format!("Key-exchange groups: {}\n", groups.join(", ")));
-        }
-        if let Some(bits) = tls.dh_bits {
-            out.push_str(&format!("DH parameters: {bits} bits\n"));
-        }
-    }
-    if let Some(c) = &t.certificate {
-        let mut table = new_table(&["Certificate", ""]);
-        let validity = if c.expired {
-            format!("EXPIRED {} days ago", -c.days_left)
-        } else if c.not_yet_valid {
-            "NOT YET VALID".to_string()
-        } else {
-            format!("valid, {} days left", c.days_left)
-        };
-        let rows = [
-            ("Subject", c.subject.clone()),
-            ("Issuer", c.issuer.clone()),
-            ("Names", c.names.join(", ")),
-            (
-                "Validity",
-                format!("{validity} ({} to {})", c.not_before, c.not_after),
-            ),
-            ("Self-signed", yes_no(c.self_signed).into()),
-            (
-                "Name matches",
-                c.name_matches
-                    .map(|m| yes_no(m).to_string())
-                    .unwrap_or_else(|| "-".into()),
-            ),
-            ("Key", format!("{} {} bits", c.key.kind, c.key.bits)),
-            ("Signature", c.signature_algorithm.clone()),
-            (
-                "EKU",
-                if c.eku.is_empty() {
-                    "-".into()
-                } else {
-                    c.eku.join(", ")
+                match n.via {
+                    crate::model::Via::Rustls => "rustls",
+                    crate::model::Via::Raw => "raw",
                 },
+                match n.path {
+                    crate::model::TlsPath::Negotiated(p) => p.key(),
+                    crate::model::TlsPath::Direct => "direct".into(),
+                }
             ),
-            ("SHA-1 thumbprint", c.sha1_thumbprint.clone()),
-            ("SHA-256", c.sha256_fingerprint.clone()),
-        ];
-        for (k, v) in rows {
-            table.add_row(vec![k.to_string(), v]);
-        }
-        out.push_str(&format!("\n{table}\n"));
+            layout,
+            "",
+            INDENT,
+        );
     }
-    if !t.findings.is_empty() {
-        out.push_str("\nFindings\n");
-        for f in &t.findings {
-            out.push_str(&super::describe_finding(f, "    "));
-            out.push('\n');
-        }
+    if !tls.groups.is_empty() {
+        let groups: Vec<String> = tls.groups.iter().map(|g| g.to_string()).collect();
+        push_wrapped(
+            out,
+            &format!("Key-exchange groups: {}", groups.join(", ")),
+            layout,
+            "",
+            INDENT,
+        );
     }
-    out.push_str(&format!(
-        "\n{} connections, {} ms\n",
-        t.stats.connections, t.stats.elapsed_ms
-    ));
-    out
+    if let Some(bits) = tls.dh_bits {
+        out.push_str(&format!("DH parameters: {bits} bits\n"));
+    }
+    for a in &tls.anomalies {
+        push_wrapped(out, &format!("Anomaly: {a}"), layout, "", INDENT);
+    }
 }
 
-fn yes_no(b: bool) -> &'static str {
-    if b {
-        "yes"
+/// The certificate's details, one field a line.
+fn certificate_section(out: &mut String, t: &TargetReport, layout: &Layout) {
+    let Some(c) = &t.certificate else { return };
+    out.push_str(&format!("\n{}\n", layout.bold("Certificate")));
+    let validity = if c.expired {
+        format!("EXPIRED {} days ago", -c.days_left)
+    } else if c.not_yet_valid {
+        "NOT YET VALID".to_string()
     } else {
-        "no"
-    }
-}
-
-/// The verdict: the analysis' headline and sentence, then one line per problem, most severe first.
-fn verdict(t: &TargetReport) -> String {
-    let mut out = String::from("Verdict: ");
-    let severity = t.verdict.as_ref().and_then(|v| v.severity);
-    let outcome = t.verdict.as_ref().map(|v| v.outcome);
-    let level = severity.map(Severity::as_str).unwrap_or("none");
-    out.push_str(&match outcome {
-        Some(VerdictOutcome::Unreachable) => "UNREACHABLE".to_string(),
-        Some(VerdictOutcome::ScanFailed) => "SCAN FAILED".to_string(),
-        Some(VerdictOutcome::ConnectionsFail) => format!("CONNECTIONS FAIL ({level})"),
-        Some(VerdictOutcome::AtRisk) => format!("AT RISK ({level})"),
-        Some(VerdictOutcome::Weaknesses) => format!("WEAKNESSES ({level})"),
-        Some(VerdictOutcome::PolicyViolated) => format!("POLICY VIOLATED ({level})"),
-        Some(VerdictOutcome::Ok) | None => "OK".to_string(),
-    });
-    if !t.complete {
-        out.push_str(match t.mode {
-            Mode::Quick => " [partial: quick mode, versions and suites not enumerated]",
-            Mode::Full => " [partial: see the anomalies below]",
-        });
-    }
-    out.push('\n');
-    if let Some(v) = &t.verdict {
-        out.push_str(&format!("  {}\n", v.summary));
-    }
-    for f in t.findings.iter().filter(|f| f.severity >= Severity::Low) {
-        out.push_str(&format!("  - [{}] {}\n", f.severity.as_str(), f.title));
-    }
-    if let Some(tls) = &t.tls {
-        for a in &tls.anomalies {
-            out.push_str(&format!("  ! anomaly: {a}\n"));
+        format!("valid, {} days left", c.days_left)
+    };
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let rows = [
+        ("Subject", c.subject.clone()),
+        ("Issuer", c.issuer.clone()),
+        ("Names", c.names.join(", ")),
+        (
+            "Validity",
+            format!("{validity} ({} to {})", c.not_before, c.not_after),
+        ),
+        ("Self-signed", yes_no(c.self_signed).into()),
+        (
+            "Name matches",
+            c.name_matches
+                .map(|m| yes_no(m).to_string())
+                .unwrap_or_else(|| "-".into()),
+        ),
+        ("Key", format!("{} {} bits", c.key.kind, c.key.bits)),
+        ("Signature", c.signature_algorithm.clone()),
+        (
+            "EKU",
+            if c.eku.is_empty() {
+                "-".into()
+            } else {
+                c.eku.join(", ")
+            },
+        ),
+        ("Chain length", c.chain_length.to_string()),
+        ("SHA-1 thumbprint", c.sha1_thumbprint.clone()),
+        ("SHA-256", c.sha256_fingerprint.clone()),
+    ];
+    let rest = " ".repeat(2 + 18);
+    for (k, v) in rows {
+        let first = format!("  {k:<18}");
+        if !v.contains(' ') && text::width(&first) + text::width(&v) > layout.columns() {
+            // A long word (a fingerprint) goes whole on the next line.
+            out.push_str(&format!("  {k}\n"));
+            push_wrapped(out, &v, layout, INDENT, INDENT);
+        } else {
+            push_wrapped(out, &v, layout, &first, &rest);
         }
     }
-    out
 }
 
 /// Key bits and what makes a suite weak, from the registry and the one suite classification.
@@ -277,20 +484,6 @@ fn suite_notes(suite: CipherSuite) -> (String, String) {
     };
     let weak: Vec<&str> = suites::classes(i).iter().map(|c| c.label()).collect();
     (i.bits.to_string(), weak.join(", "))
-}
-
-fn via_name(via: crate::model::Via) -> &'static str {
-    match via {
-        crate::model::Via::Rustls => "rustls",
-        crate::model::Via::Raw => "raw",
-    }
-}
-
-fn path_name(path: crate::model::TlsPath) -> String {
-    match path {
-        crate::model::TlsPath::Negotiated(p) => p.key(),
-        crate::model::TlsPath::Direct => "direct".into(),
-    }
 }
 
 /// One line on CredSSP: the version and what it means, and who the server says it is.
@@ -322,4 +515,103 @@ fn credssp_line(c: &crate::model::CredsspReport) -> String {
         }
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Finding, Stats, Status};
+
+    fn target(findings: Vec<Finding>) -> TargetReport {
+        TargetReport {
+            target: "rdp01".into(),
+            address: Some("192.0.2.1:3389".into()),
+            status: Status::Ok,
+            verdict: None,
+            complete: true,
+            mode: crate::model::Mode::Full,
+            error: None,
+            negotiation: None,
+            tls: None,
+            certificate: None,
+            credssp: None,
+            clients: Vec::new(),
+            findings,
+            policy: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    fn finding(id: FindingId, severity: Severity, fix: &str) -> Finding {
+        Finding {
+            id,
+            severity,
+            title: format!("title of {id}"),
+            detail: "detail".into(),
+            client_error: None,
+            fix: Some(fix.into()),
+        }
+    }
+
+    #[test]
+    fn a_fix_shared_by_two_findings_is_printed_once() {
+        let fix = "1. Delete the stale certificate: `Get-ChildItem x | Remove-Item`. 2. Restart.";
+        let t = target(vec![
+            finding(FindingId::CertExpired, Severity::Critical, fix),
+            finding(FindingId::CertRenewalFailed, Severity::High, fix),
+        ]);
+        for verbose in [false, true] {
+            let out = render_target(
+                &t,
+                &Layout {
+                    verbose,
+                    ..Layout::default()
+                },
+            );
+            assert_eq!(out.matches("Delete the stale").count(), 1, "{out}");
+            assert!(out.contains("Fix: as for cert-expired, above."), "{out}");
+        }
+    }
+
+    #[test]
+    fn the_verdict_opens_and_closes_the_report() {
+        let t = target(vec![finding(
+            FindingId::CertExpired,
+            Severity::Critical,
+            "x",
+        )]);
+        let out = render_target(&t, &Layout::default());
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[1].starts_with("Verdict: CONNECTIONS FAIL (critical)"),
+            "{out}"
+        );
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with("Verdict for rdp01: CONNECTIONS FAIL (critical)"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn info_findings_only_in_the_verbose_report() {
+        let t = target(vec![finding(
+            FindingId::RefusedSslRequired,
+            Severity::Info,
+            "x",
+        )]);
+        let short = render_target(&t, &Layout::default());
+        assert!(!short.contains("refused-ssl-required"), "{short}");
+        assert!(short.contains("and 1 info finding (-v shows it)."));
+        let long = render_target(
+            &t,
+            &Layout {
+                verbose: true,
+                ..Layout::default()
+            },
+        );
+        assert!(long.contains("(refused-ssl-required)"), "{long}");
+    }
 }

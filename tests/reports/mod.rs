@@ -316,9 +316,5 @@ pub fn fleet() -> Report {
     let mut down = unreachable(Step::Connect, ErrorKind::Refused, "connection refused");
     down.target = "down.example.com".into();
     down.findings = findings::evaluate(&down, &opts(30));
-    Report {
-        version: 1,
-        targets: vec![ok, down],
-        stats: Stats::default(),
-    }
+    Report::new(vec![ok, down], Stats::default())
 }

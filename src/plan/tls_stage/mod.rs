@@ -63,7 +63,10 @@ pub async fn run(
         }
     }
     let client_answers = match &opts.client_offers {
-        Some(offers) => replay::replay(&oracle, offers, report, opts.max_conns).await,
+        Some(offers) => {
+            opts.stages.starts(super::Stage::Clients);
+            replay::replay(&oracle, offers, report, opts.max_conns).await
+        }
         None => Vec::new(),
     };
     TlsObservations {
