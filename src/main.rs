@@ -24,7 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan RDP servers: negotiation, TLS, certificate, findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Run a fixture RDP server (honest or hostile) for tests and CI; binds to loopback by default.
     Serve(ServeArgs),
     /// Start a built-in fixture server with an expired certificate, scan it, and print the full report.
@@ -81,6 +81,10 @@ struct ScanArgs {
     /// The name to check the certificate against (default: the target's host).
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
+    /// Check the certificate chain against the CA certificates of this PEM file instead of the system's
+    /// trust store.
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
     /// Connections in flight at once to one host for the enumeration's hellos and the client replays (the
     /// negotiation probes, and the rustls and CredSSP handshakes beside the enumeration, come on top of these).
     #[arg(long, default_value_t = 8, value_name = "N")]
@@ -133,7 +137,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Scan(args) => runtime.block_on(scan(args)),
+        Command::Scan(args) => runtime.block_on(scan(*args)),
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Demo { profile, json } => runtime.block_on(demo(&profile, json)),
         Command::Fixtures { out: dir } => match rdptls::fixtures::write_all(&dir) {
@@ -210,6 +214,10 @@ async fn scan(args: ScanArgs) -> i32 {
         ..ScanOptions::default()
     };
     opts.analysis.warn_days = args.warn_days;
+    match rdptls::scan::load_roots(args.ca_file.as_deref()) {
+        Ok(roots) => opts.analysis.roots = Some(std::sync::Arc::new(roots)),
+        Err(e) => return usage(format!("--ca-file {e}")),
+    }
     opts.quick = args.quick;
     if let Some(c) = &args.cookie {
         if c.is_empty() || c.len() > 127 || !c.bytes().all(|b| b.is_ascii_graphic()) {
@@ -358,11 +366,14 @@ async fn demo(profile: &str, json: bool) -> i32 {
         Ok(p) => std::sync::Arc::new(p),
         Err(e) => return usage(e),
     };
-    let opts = ScanOptions {
+    let mut opts = ScanOptions {
         timeout: Duration::from_secs(3),
         clients: Some(clients),
         ..ScanOptions::default()
     };
+    if let Ok(roots) = rdptls::scan::load_roots(None) {
+        opts.analysis.roots = Some(std::sync::Arc::new(roots));
+    }
     let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_| {}).await;
     server.stop().await;
     if json {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::model::codes::group_by_name;
 use crate::model::{
-    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity, KeyType,
+    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity,
     NamedGroup, Negotiation, Offer, ProtocolVersion,
 };
 use crate::wire::tls::suites;
@@ -240,7 +240,7 @@ pub fn verdict(
                     ),
                 ))
             } else if let (Some(min), Some(c)) = (e.min_rsa_bits, cert) {
-                (c.key.kind == KeyType::Rsa && c.key.bits < min).then(|| {
+                (c.key.kind.is_rsa() && c.key.bits < min).then(|| {
                     (
                         ClientFailure::RsaKeyTooSmall,
                         format!(
@@ -290,7 +290,7 @@ fn labels(versions: &[ProtocolVersion]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::KeyInfo;
+    use crate::model::{KeyInfo, KeyType};
 
     fn profile(
         versions: &[u16],
