@@ -6,13 +6,16 @@ use tokio::net::TcpStream;
 use super::{path_of, Ready};
 use crate::model::{CredsspReport, Negotiated, NtlmReport, ScanError, SuiteEntry, Via};
 use crate::probe::raw::RawOracle;
-use crate::probe::tls::{handshake, handshake_and_keep, RustlsVersions, TlsSession};
+use crate::probe::tls::{
+    handshake, handshake_and_keep, HandshakeFailure, RustlsVersions, TlsSession,
+};
 use crate::probe::{credssp, ProbeContext};
 use crate::wire::credssp::filetime_to_unix;
 use crate::wire::x224::Protocols;
 
-/// The modern (rustls) handshake: what it negotiated and the chain it saw.
-pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>), ScanError>;
+/// The modern (rustls) handshake: what it negotiated and the chain it saw; or why it failed, with the chain
+/// the server had shown before (empty when none).
+pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>), HandshakeFailure>;
 
 /// The CredSSP probe's report, and the server's clock from its NTLM CHALLENGE (Unix seconds), which the
 /// analysis compares with its own.
@@ -81,7 +84,7 @@ pub async fn modern_and_credssp(
             Some(
                 match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
                     Ok((_, mut tls)) => credssp_report(ctx, &mut tls).await,
-                    Err(e) => (failed(e), None),
+                    Err(e) => (failed(e.error), None),
                 },
             )
         };

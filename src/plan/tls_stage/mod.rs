@@ -116,6 +116,8 @@ suites are incomplete"
             tls.hellos = e.hellos;
             return (Ok(tls), chain, version);
         }
+        // What a failed rustls handshake saw is still the server's certificate.
+        let chain = modern.err().map(|f| f.chain).unwrap_or_default();
         let err = e.first_error.clone().unwrap_or_else(|| {
             ScanError::new(
                 Step::Tls,
@@ -124,7 +126,7 @@ suites are incomplete"
 offer (SSL 3.0 to TLS 1.3, every registered suite)",
             )
         });
-        return (Err(err), Vec::new(), supported);
+        return (Err(err), chain, supported);
     }
     let mut tls = TlsReport {
         versions: VERSIONS
@@ -159,14 +161,16 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
     tls.dh_bits = e.dh_bits;
     tls.anomalies = e.anomalies.clone();
     tls.hellos = e.hellos;
-    // The certificate: from the rustls handshake, else from a hello that showed it in the clear.
+    // The certificate: from the rustls handshake, else from a hello that showed it in the clear (TLS 1.2 and
+    // older), else from the failed rustls handshake, which records it before checking the server's signature
+    // (TLS 1.3: `negotiated` stays null, no handshake completed).
     let chain = match (modern, e.chain_from) {
         (Ok((n, chain)), _) => {
             tls.negotiated = Some(n);
             chain
         }
-        (Err(err), from) => {
-            tls.modern_handshake_error = Some(err.to_string());
+        (Err(failed), from) => {
+            tls.modern_handshake_error = Some(failed.error.to_string());
             if let Some((v, s)) = from {
                 tls.negotiated = Some(Negotiated {
                     version: v,
@@ -175,7 +179,11 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
                     path: path_of(oracle),
                 });
             }
-            e.chain.clone()
+            if e.chain.is_empty() {
+                failed.chain
+            } else {
+                e.chain.clone()
+            }
         }
     };
     (Ok(tls), chain, supported)
