@@ -42,12 +42,14 @@ pub fn analyze(
     let names = names_of(&cert);
     let name_matches = typed_name.map(|n| name_matches(&cert, n));
     let eku = eku_names(&cert);
+    let self_signed = SelfSigned::from(verifies(&cert, cert.public_key()));
     let chain_trust = roots.map(|roots| {
         let leaf = trust::Leaf {
             not_before,
             not_after,
             eku_ok: eku_allows_server_auth(&eku),
             name_matches,
+            self_signed: self_signed.is_yes(),
         };
         trust::chain_trust(chain, &leaf, roots, now)
     });
@@ -62,7 +64,7 @@ pub fn analyze(
         days_left: (not_after - now).div_euclid(86_400),
         expired: now > not_after,
         not_yet_valid: now < not_before,
-        self_signed: SelfSigned::from(verifies(&cert, cert.public_key())),
+        self_signed,
         key: key_info(cert.public_key()),
         signature_algorithm: signature_algorithm_name(&cert.signature_algorithm),
         sha1_thumbprint: hex_upper(

@@ -80,6 +80,8 @@ pub struct Leaf {
     /// The leaf's EKU allows server authentication (or it has none): the `cert-eku` rule's test.
     pub eku_ok: bool,
     pub name_matches: Option<bool>,
+    /// Its own key verifies its signature: no CA issued it.
+    pub self_signed: bool,
 }
 
 /// The verdict on `chain` (DER, leaf first) against `roots`, at `now` (Unix seconds).
@@ -138,6 +140,10 @@ fn trust(chain: &[Vec<u8>], leaf: &Leaf, roots: &TrustRoots, now: i64) -> Trust 
     match verify(at, RdpServerEku { any: !leaf.eku_ok }) {
         Ok(()) => Trust::LeafInvalid(words(&strict)),
         Err(e) if cannot_check(&e) => Trust::Unknown(unchecked(&e)),
+        Err(Error::UnknownIssuer) if leaf.self_signed => Trust::Untrusted(
+            "the certificate is self-signed and not among the trusted roots (clients pin its thumbprint)"
+                .into(),
+        ),
         Err(e) => Trust::Untrusted(words(&e)),
     }
 }
@@ -264,6 +270,13 @@ mod tests {
         let other = roots(RootSource::CaFile, &chain_of(FixtureCert::Valid));
         match verdict(&chain, "rdptls-demo", &other, now()) {
             Trust::Untrusted(why) => assert!(why.starts_with("no path to a trusted root"), "{why}"),
+            t => panic!("{t:?}"),
+        }
+        // A self-signed certificate outside the roots says so.
+        let valid = chain_of(FixtureCert::Valid);
+        let ca_only = roots(RootSource::CaFile, &chain[1..]);
+        match verdict(&valid, "rdptls-demo", &ca_only, now()) {
+            Trust::Untrusted(why) => assert!(why.contains("self-signed"), "{why}"),
             t => panic!("{t:?}"),
         }
     }
