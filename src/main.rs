@@ -208,6 +208,10 @@ async fn scan(args: ScanArgs) -> i32 {
         ..ScanOptions::default()
     };
     opts.analysis.warn_days = args.warn_days;
+    match rdptls::scan::load_roots(args.ca_file.as_deref()) {
+        Ok(roots) => opts.analysis.roots = Some(std::sync::Arc::new(roots)),
+        Err(e) => return usage_code(format!("--ca-file {e}")),
+    }
     opts.quick = args.quick;
     if let Some(c) = &args.cookie {
         if c.is_empty() || c.len() > 127 || !c.bytes().all(|b| b.is_ascii_graphic()) {
@@ -401,12 +405,15 @@ async fn demo(args: DemoArgs) -> i32 {
         Err(e) => return usage(e),
     };
     let progress = cli::Progress::start(1, args.view.quiet);
-    let opts = ScanOptions {
+    let mut opts = ScanOptions {
         timeout: Duration::from_secs(3),
         clients: Some(clients),
         stages: progress.stage_hook(),
         ..ScanOptions::default()
     };
+    if let Ok(roots) = rdptls::scan::load_roots(None) {
+        opts.analysis.roots = Some(std::sync::Arc::new(roots));
+    }
     let report = scan_many(std::slice::from_ref(&target), &opts, 1, |_, _| {}).await;
     progress.finish();
     server.stop().await;

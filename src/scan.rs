@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
+use crate::analysis::certificate::TrustRoots;
 use crate::analysis::{self, clients::ClientProfile, AnalysisOptions};
-use crate::model::{ErrorKind, Report, ScanError, Stats, Step, TargetReport};
+use crate::model::{ErrorKind, Report, RootSource, ScanError, Stats, Step, TargetReport};
 use crate::plan::{self, tls_enum::EnumOptions, PlanOptions, Target};
 
 /// What the user asked for.
@@ -70,6 +71,32 @@ impl ScanOptions {
             stages: self.stages.clone(),
         }
     }
+}
+
+/// The trust anchors certificate chains are checked against: the certificates of the PEM bundle `ca_file`, or
+/// else the system's store (on Linux the OpenSSL locations, `SSL_CERT_FILE` and `SSL_CERT_DIR`; on Windows and
+/// macOS the platform's store, as the client machine's TLS stack sees it). Loaded once per run. A system store
+/// that cannot be read gives no roots (chains are then not checked); a CA file without a usable certificate is
+/// an error.
+pub fn load_roots(ca_file: Option<&std::path::Path>) -> Result<TrustRoots, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let Some(path) = ca_file else {
+        let found = rustls_native_certs::load_native_certs();
+        return Ok(TrustRoots::from_certificates(RootSource::System, &found.certs).0);
+    };
+    let certs = CertificateDer::pem_file_iter(path)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let (roots, skipped) = TrustRoots::from_certificates(RootSource::CaFile, &certs);
+    if roots.is_empty() {
+        return Err(format!(
+            "{}: no usable CA certificate ({} PEM certificates, {skipped} unreadable)",
+            path.display(),
+            certs.len()
+        ));
+    }
+    Ok(roots)
 }
 
 /// Scans one target and returns its full report, findings included. Never fails: errors are in the report.

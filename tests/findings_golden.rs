@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use rdptls::analysis::catalogue::{self, Catalogue};
 use rdptls::analysis::{self, findings, policy};
 use rdptls::model::{
-    AlertDescription, CredsspReport, ErrorKind, FindingId, Nla, Rejection, ScanError, Severity,
-    Status, Step, TargetReport, TlsObservations, TlsReport, VersionSupport,
+    AlertDescription, ChainTrust, CredsspReport, ErrorKind, FindingId, Nla, Rejection, RootSource,
+    ScanError, SelfSigned, Severity, Status, Step, TargetReport, TlsObservations, TlsReport, Trust,
+    VersionSupport,
 };
 use reports::*;
 
@@ -255,7 +256,7 @@ const CASES: &[Case] = &[
             let c = r.certificate.as_mut().unwrap();
             c.days_left = -12;
             c.expired = true;
-            c.self_signed = true;
+            c.self_signed = SelfSigned::Yes;
             c.issuer = c.subject.clone();
             r
         },
@@ -394,7 +395,7 @@ const CASES: &[Case] = &[
             let mut r = healthy();
             let c = r.certificate.as_mut().unwrap();
             c.signature_algorithm = "sha1WithRSAEncryption".into();
-            c.self_signed = true;
+            c.self_signed = SelfSigned::Yes;
             r
         },
         warn_days: 30,
@@ -429,6 +430,88 @@ const CASES: &[Case] = &[
             ("cert-eku", "1.3.6.1.4.1.311.54.1.2"),
             ("cert-eku", "certutil -RepairStore"),
         ],
+    },
+    Case {
+        name: "CA-issued chain without a path to a system root",
+        report: || {
+            with_chain(
+                SelfSigned::No,
+                Trust::Untrusted(NO_PATH.into()),
+                RootSource::System,
+            )
+        },
+        warn_days: 30,
+        expect: &[("cert-untrusted", Medium)],
+        contains: &[
+            ("cert-untrusted", "system trust store"),
+            ("cert-untrusted", NO_PATH),
+            ("cert-untrusted", "the server sends 2"),
+            ("cert-untrusted", "--ca-file"),
+            ("cert-untrusted", "0123456789ABCDEF0123456789ABCDEF01234567"),
+            (
+                "cert-untrusted",
+                "could not be authenticated due to problems with its",
+            ),
+            (
+                "cert-untrusted",
+                "unable to get local issuer certificate (20)",
+            ),
+            ("cert-untrusted", "Cert:\\LocalMachine\\CA"),
+        ],
+    },
+    Case {
+        name: "CA-issued chain that the CA file does not validate",
+        report: || {
+            with_chain(
+                SelfSigned::No,
+                Trust::Untrusted(NO_PATH.into()),
+                RootSource::CaFile,
+            )
+        },
+        warn_days: 30,
+        expect: &[("cert-untrusted", Medium)],
+        contains: &[("cert-untrusted", "roots of `--ca-file`")],
+    },
+    Case {
+        name: "self-signed certificate outside every trust store",
+        report: || {
+            with_chain(
+                SelfSigned::Yes,
+                Trust::Untrusted(NO_PATH.into()),
+                RootSource::System,
+            )
+        },
+        warn_days: 30,
+        expect: &[],
+        contains: &[],
+    },
+    Case {
+        name: "CA-issued chain invalid only for the leaf's own name",
+        report: || {
+            let mut r = with_chain(
+                SelfSigned::No,
+                Trust::LeafInvalid("the certificate is not issued for the name checked".into()),
+                RootSource::System,
+            );
+            r.certificate.as_mut().unwrap().name_matches = Some(false);
+            r
+        },
+        warn_days: 30,
+        expect: &[("cert-name-mismatch", Medium)],
+        contains: &[],
+    },
+    Case {
+        name: "chain not checked: an algorithm the validator cannot check",
+        report: || {
+            with_chain(
+                SelfSigned::Unknown,
+                Trust::Unknown("P-521".into()),
+                RootSource::System,
+            )
+        },
+        warn_days: 30,
+        expect: &[],
+        contains: &[],
     },
     Case {
         name: "TLS 1.0 and 1.1 beside 1.2",
@@ -949,7 +1032,46 @@ fn covered_ids() -> BTreeSet<FindingId> {
     let mut r = healthy();
     analysis::complete(&mut r, &unparseable_chain(), None, None, &opts(30));
     covered.extend(r.findings.iter().map(|f| f.id));
+    covered.extend(unread_certificate().findings.iter().map(|f| f.id));
     covered
+}
+
+#[test]
+fn a_certificate_no_handshake_could_read_is_said_so() {
+    let r = unread_certificate();
+    let f = get(&r.findings, "cert-unreadable");
+    assert_eq!(f.severity, Info);
+    let text = text_of(f);
+    assert!(text.contains("no shared signature scheme"), "{text}");
+    assert!(text.contains("SSLCertificateSHA1Hash"), "{text}");
+    assert!(!text.contains("{{"), "{text}");
+    // No TLS at all: nothing to say about a certificate.
+    let mut r = healthy();
+    r.certificate = None;
+    r.tls = None;
+    analysis::complete(&mut r, &TlsObservations::default(), None, None, &opts(30));
+    assert!(!r.findings.iter().any(|f| f.id == FindingId::CertUnreadable));
+}
+
+const NO_PATH: &str = "no path to a trusted root: the issuing CA is not trusted";
+
+/// The healthy report with this self-signed verdict and chain verdict.
+fn with_chain(self_signed: SelfSigned, trust: Trust, roots: RootSource) -> TargetReport {
+    let mut r = healthy();
+    let c = r.certificate.as_mut().unwrap();
+    c.self_signed = self_signed;
+    c.chain = Some(ChainTrust { trust, roots });
+    r
+}
+
+/// TLS works, yet no handshake showed the certificate: `cert-unreadable` (from `analysis::complete`).
+fn unread_certificate() -> TargetReport {
+    let mut r = healthy();
+    r.certificate = None;
+    r.tls.as_mut().unwrap().modern_handshake_error =
+        Some("tls: handshake failed: no shared signature scheme".into());
+    analysis::complete(&mut r, &TlsObservations::default(), None, None, &opts(30));
+    r
 }
 
 fn unparseable_chain() -> TlsObservations {

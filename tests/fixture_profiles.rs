@@ -77,7 +77,7 @@ async fn tls13_only_profile_negotiates_tls13() {
 async fn expired_self_signed_certificate_is_critical_and_blamed_on_renewal() {
     let (r, _) = scan(Profile::ExpiredCert).await;
     let cert = r.certificate.as_ref().expect("certificate");
-    assert!(cert.expired && cert.self_signed);
+    assert!(cert.expired && cert.self_signed.is_yes());
     assert!(cert.days_left < 0);
     assert_eq!(cert.sha1_thumbprint.len(), 40);
     assert!(cert

@@ -224,6 +224,7 @@ fn every_documented_key_is_present_with_its_type() {
             ("expired", "bool"),
             ("not_yet_valid", "bool"),
             ("self_signed", "bool"),
+            ("self_signed_verdict", "string"),
             ("key", "object"),
             ("signature_algorithm", "string"),
             ("sha1_thumbprint", "string"),
@@ -232,9 +233,30 @@ fn every_documented_key_is_present_with_its_type() {
             ("key_usage", "array"),
             ("name_matches", "bool|null"),
             ("chain_length", "number"),
+            ("chain", "object"),
         ],
     );
     has(&c["key"], "key", &[("type", "string"), ("bits", "number")]);
+    assert!(["RSA", "RSA-PSS", "EC", "Ed25519", "Ed448", "DSA"]
+        .contains(&c["key"]["type"].as_str().unwrap()));
+    // The expired fixture is Windows-like: self-signed, verified with its own key.
+    assert_eq!(c["self_signed"], true);
+    assert!(["yes", "no", "unknown"].contains(&c["self_signed_verdict"].as_str().unwrap()));
+    assert_eq!(c["self_signed_verdict"], "yes");
+    has(
+        &c["chain"],
+        "chain",
+        &[
+            ("trusted", "bool|null"),
+            ("roots", "string"),
+            ("error", "string|null"),
+        ],
+    );
+    assert_eq!(
+        c["chain"]["roots"], "system",
+        "no --ca-file: the system's roots"
+    );
+    assert!(["system", "ca-file"].contains(&c["chain"]["roots"].as_str().unwrap()));
     assert!(
         c["not_after"].as_str().unwrap().ends_with('Z'),
         "RFC 3339 in UTC"

@@ -59,7 +59,15 @@ fn a_tls13_server_that_requires_a_client_certificate_locks_every_client_out() {
 fn a_server_that_checks_sni_refuses_mstsc_by_ip_and_says_connect_by_name() {
     // Fatal unrecognized_name for a name other than rdptls-demo; a hello without SNI is served.
     let Some(server) = require_server(OpenSslServer::fixture(
-        &["-servername", "rdptls-demo", "-servername_fatal"],
+        &[
+            "-servername",
+            "rdptls-demo",
+            "-servername_fatal",
+            "-cert2",
+            "cert.pem",
+            "-key2",
+            "key.pem",
+        ],
         FixtureCert::Valid,
     )) else {
         return;

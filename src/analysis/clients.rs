@@ -6,8 +6,8 @@ use serde::Deserialize;
 use crate::model::codes::group_by_name;
 use crate::model::{
     AlertDescription, Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult,
-    ClientSecurity, ExtensionType, HelloShape, KeyType, NamedGroup, Negotiation, Offer,
-    ProtocolVersion, SignatureScheme, Sni, TlsReport,
+    ClientSecurity, ExtensionType, HelloShape, NamedGroup, Negotiation, Offer, ProtocolVersion,
+    SignatureScheme, Sni, TlsReport,
 };
 use crate::wire::tls::suites;
 use crate::wire::tls::MAX_SUITES;
@@ -399,7 +399,7 @@ pub fn verdict(
                     ),
                 ))
             } else if let (Some(min), Some(c)) = (e.min_rsa_bits, cert) {
-                (c.key.kind == KeyType::Rsa && c.key.bits < min).then(|| {
+                (c.key.kind.is_rsa() && c.key.bits < min).then(|| {
                     (
                         ClientFailure::RsaKeyTooSmall,
                         format!(
@@ -473,7 +473,7 @@ fn labels(versions: &[ProtocolVersion]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::KeyInfo;
+    use crate::model::{KeyInfo, KeyType};
 
     fn profile(
         versions: &[u16],

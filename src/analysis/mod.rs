@@ -21,6 +21,9 @@ pub struct AnalysisOptions {
     pub now: Option<i64>,
     /// `--policy`: each violated rule becomes a `policy-*` finding.
     pub policy: Option<std::sync::Arc<policy::Policy>>,
+    /// The trust anchors the certificate chain is checked against (the system's, or `--ca-file`), loaded once
+    /// by the scan layer; `None` leaves `certificate.chain` null.
+    pub roots: Option<std::sync::Arc<certificate::TrustRoots>>,
 }
 
 impl Default for AnalysisOptions {
@@ -29,6 +32,7 @@ impl Default for AnalysisOptions {
             warn_days: 30,
             now: None,
             policy: None,
+            roots: None,
         }
     }
 }
@@ -75,8 +79,23 @@ pub fn complete(
         ntlm.clock_skew_s = Some(server - now);
     }
     let chain = &seen.chain;
-    if !chain.is_empty() {
-        match certificate::analyze(chain, name, now) {
+    if chain.is_empty() && report.tls.is_some() {
+        // TLS works, yet no handshake showed the certificate.
+        report.findings.push(catalogue::finding(
+            FindingId::CertUnreadable,
+            Severity::Info,
+            None,
+            &catalogue::Vars::new().set(
+                "error",
+                report
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.modern_handshake_error.as_deref())
+                    .unwrap_or("no handshake reached the server's Certificate message"),
+            ),
+        ));
+    } else if !chain.is_empty() {
+        match certificate::analyze(chain, name, opts.roots.as_deref(), now) {
             Ok(cert) => report.certificate = Some(cert),
             Err(e) => report.findings.push(catalogue::finding(
                 FindingId::CertUnparseable,

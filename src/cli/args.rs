@@ -178,6 +178,10 @@ pub struct ScanArgs {
     /// The name to check the certificate against (default: the target's host).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// Check the certificate chain against the CA certificates of this PEM file instead of the system's trust
+    /// store.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Connections in flight at once to one host for the enumeration's hellos and the client replays (the
     /// negotiation probes, and the rustls and CredSSP handshakes beside the enumeration, come on top): 1 to 64.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]

@@ -54,6 +54,10 @@ finding_ids! {
     CertWeakSignature => "cert-weak-signature",
     CertNameMismatch => "cert-name-mismatch",
     CertEku => "cert-eku",
+    /// A CA-issued certificate whose chain does not validate to a trusted root.
+    CertUntrusted => "cert-untrusted",
+    /// TLS works, but no handshake showed the certificate.
+    CertUnreadable => "cert-unreadable",
     // TLS.
     TlsLegacyVersion => "tls-legacy-version",
     Tls12Disabled => "tls12-disabled",

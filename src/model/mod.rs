@@ -2,6 +2,7 @@
 //!
 //! Field names and enum spellings here are a published interface: add fields, never rename or remove them.
 
+pub mod certificate;
 pub mod codes;
 pub mod finding;
 pub mod observations;
@@ -13,6 +14,7 @@ pub use crate::wire::tls::{
     AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
 pub use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
+pub use certificate::{ChainTrust, RootSource, SelfSigned, Trust};
 pub use finding::{Category, ClientFailure, FindingId};
 pub use observations::{Answer, HelloShape, Offer, Sni, TlsObservations};
 pub use policy::{Rule, RuleOutcome, RuleResult};
@@ -446,6 +448,8 @@ pub struct ServerOrder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyType {
     Rsa,
+    /// An RSA key restricted to RSASSA-PSS signatures (SPKI id-RSASSA-PSS, RFC 4055).
+    RsaPss,
     Ec,
     Ed25519,
     Ed448,
@@ -455,16 +459,22 @@ pub enum KeyType {
 }
 
 impl KeyType {
-    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
+    /// `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
     pub fn name(&self) -> &str {
         match self {
             Self::Rsa => "RSA",
+            Self::RsaPss => "RSA-PSS",
             Self::Ec => "EC",
             Self::Ed25519 => "Ed25519",
             Self::Ed448 => "Ed448",
             Self::Dsa => "DSA",
             Self::Other(oid) => oid,
         }
+    }
+
+    /// RSA, restricted to PSS or not.
+    pub fn is_rsa(&self) -> bool {
+        matches!(self, Self::Rsa | Self::RsaPss)
     }
 }
 
@@ -483,16 +493,23 @@ impl Serialize for KeyType {
 impl<'de> Deserialize<'de> for KeyType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
-        Ok([Self::Rsa, Self::Ec, Self::Ed25519, Self::Ed448, Self::Dsa]
-            .into_iter()
-            .find(|k| k.name() == name)
-            .unwrap_or(Self::Other(name)))
+        Ok([
+            Self::Rsa,
+            Self::RsaPss,
+            Self::Ec,
+            Self::Ed25519,
+            Self::Ed448,
+            Self::Dsa,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+        .unwrap_or(Self::Other(name)))
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct KeyInfo {
-    /// Spelt `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
+    /// Spelt `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
     #[serde(rename = "type")]
     pub kind: KeyType,
     pub bits: u32,
@@ -514,8 +531,10 @@ pub struct CertificateReport {
     pub days_left: i64,
     pub expired: bool,
     pub not_yet_valid: bool,
-    /// The certificate's own key verifies its signature.
-    pub self_signed: bool,
+    /// Whether the certificate's own key verifies its signature. JSON: `self_signed` (true only for `yes`) and
+    /// `self_signed_verdict` (`yes`, `no`, `unknown`).
+    #[serde(flatten, with = "certificate::self_signed_keys")]
+    pub self_signed: SelfSigned,
     pub key: KeyInfo,
     /// e.g. `sha256WithRSAEncryption`.
     pub signature_algorithm: String,
@@ -529,6 +548,9 @@ pub struct CertificateReport {
     pub name_matches: Option<bool>,
     /// The chain length the server sent (leaf included).
     pub chain_length: usize,
+    /// Whether the chain validates to a trusted root for the name; null when the analysis had no roots.
+    #[serde(default)]
+    pub chain: Option<ChainTrust>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]

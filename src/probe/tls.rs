@@ -60,6 +60,36 @@ impl rustls::client::ResolvesClientCert for RecordingClientAuth {
     }
 }
 
+/// A handshake that failed, and the chain the server had presented before it failed (DER, leaf first; empty
+/// when it got no further): the verifier records the chain before the handshake's signature is checked, so a
+/// TLS 1.3 certificate is read even when rustls cannot verify the server's CertificateVerify (a P-521 key).
+#[derive(Debug, Clone)]
+pub struct HandshakeFailure {
+    pub error: ScanError,
+    pub chain: Vec<Vec<u8>>,
+}
+
+impl From<ScanError> for HandshakeFailure {
+    fn from(error: ScanError) -> Self {
+        Self {
+            error,
+            chain: Vec::new(),
+        }
+    }
+}
+
+/// Signature schemes offered beyond those ring verifies, so that a server whose key only they fit still sends
+/// its certificate (RFC 8446 4.4.2.2: a TLS 1.3 server without a scheme in common fails before it): ECDSA
+/// P-521, Ed448, RSASSA-PSS with a PSS key. The handshake then fails at the server's signature, after the
+/// chain is recorded.
+const READ_ONLY_SCHEMES: [SignatureScheme; 5] = [
+    SignatureScheme::ECDSA_NISTP521_SHA512,
+    SignatureScheme::ED448,
+    SignatureScheme::Unknown(0x0809), // rsa_pss_pss_sha256
+    SignatureScheme::Unknown(0x080A), // rsa_pss_pss_sha384
+    SignatureScheme::Unknown(0x080B), // rsa_pss_pss_sha512
+];
+
 /// Which versions rustls may offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RustlsVersions {
@@ -88,6 +118,17 @@ impl RecordingVerifier {
     pub fn take_chain(&self) -> Option<Vec<Vec<u8>>> {
         self.chain.lock().ok().and_then(|mut c| c.take())
     }
+
+    /// An error naming the scheme, for one of [`READ_ONLY_SCHEMES`]: rustls' own limit, not the server's.
+    fn unverifiable(&self, scheme: SignatureScheme) -> Result<(), rustls::Error> {
+        if READ_ONLY_SCHEMES.contains(&scheme) {
+            return Err(rustls::Error::General(format!(
+                "rustls (ring) cannot verify the server's {scheme:?} handshake signature (the certificate was \
+read before it)"
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl ServerCertVerifier for RecordingVerifier {
@@ -113,6 +154,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.unverifiable(dss.scheme)?;
         verify_tls12_signature(
             message,
             cert,
@@ -127,6 +169,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.unverifiable(dss.scheme)?;
         verify_tls13_signature(
             message,
             cert,
@@ -136,9 +179,12 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
+        let mut schemes = self
+            .provider
             .signature_verification_algorithms
-            .supported_schemes()
+            .supported_schemes();
+        schemes.extend(READ_ONLY_SCHEMES);
+        schemes
     }
 }
 
@@ -183,13 +229,14 @@ pub fn server_name(host: &str) -> ServerName<'static> {
     }
 }
 
-/// Runs a rustls handshake over `stream` and returns what was negotiated and the chain the server sent.
+/// Runs a rustls handshake over `stream` and returns what was negotiated and the chain the server sent (or,
+/// when it fails, why and the chain it had seen).
 pub async fn handshake(
     ctx: &ProbeContext,
     stream: TcpStream,
     host: &str,
     versions: RustlsVersions,
-) -> Result<TlsSession, ScanError> {
+) -> Result<TlsSession, HandshakeFailure> {
     handshake_and_keep(ctx, stream, host, versions)
         .await
         .map(|(session, _)| session)
@@ -201,7 +248,7 @@ pub async fn handshake_and_keep(
     stream: TcpStream,
     host: &str,
     versions: RustlsVersions,
-) -> Result<(TlsSession, TlsStream<TcpStream>), ScanError> {
+) -> Result<(TlsSession, TlsStream<TcpStream>), HandshakeFailure> {
     let protocol_versions: &[&'static SupportedProtocolVersion] = match versions {
         RustlsVersions::Both => &[&rustls::version::TLS13, &rustls::version::TLS12],
         RustlsVersions::Tls12Only => &[&rustls::version::TLS12],
@@ -212,12 +259,22 @@ pub async fn handshake_and_keep(
             .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Other, e.to_string()))?;
     config.enable_sni = host.parse::<IpAddr>().is_err();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let failed = |error| HandshakeFailure {
+        error,
+        chain: verifier.take_chain().unwrap_or_default(),
+    };
     let started = std::time::Instant::now();
     let mut tls =
         match tokio::time::timeout(ctx.timeout, connector.connect(server_name(host), stream)).await
         {
-            Err(_) => return Err(timeout_error(Step::Tls, ctx, "TLS handshake completion")),
-            Ok(Err(e)) => return Err(classify_rustls_error(&e)),
+            Err(_) => {
+                return Err(failed(timeout_error(
+                    Step::Tls,
+                    ctx,
+                    "TLS handshake completion",
+                )))
+            }
+            Ok(Err(e)) => return Err(failed(classify_rustls_error(&e))),
             Ok(Ok(tls)) => tls,
         };
     let tls13 = tls.get_ref().1.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);

@@ -423,6 +423,39 @@ fn tls_section(out: &mut String, t: &TargetReport, layout: &Layout) {
     }
 }
 
+/// The verdict, and for a self-signed certificate what clients pin.
+fn self_signed(c: &crate::model::CertificateReport) -> String {
+    use crate::model::SelfSigned;
+    match c.self_signed {
+        SelfSigned::Yes => format!(
+            "yes: clients trust it by its SHA-1 thumbprint {}",
+            c.sha1_thumbprint
+        ),
+        SelfSigned::No => "no".into(),
+        SelfSigned::Unknown => "unknown: its signature algorithm cannot be checked".into(),
+    }
+}
+
+/// Whether the chain validates, against which roots, and why not.
+fn chain(c: &crate::model::CertificateReport) -> String {
+    use crate::model::{RootSource, Trust};
+    let Some(chain) = &c.chain else {
+        return "-".into();
+    };
+    let roots = match chain.roots {
+        RootSource::System => "system roots",
+        RootSource::CaFile => "--ca-file",
+    };
+    match &chain.trust {
+        Trust::Trusted => format!("trusted ({roots})"),
+        Trust::LeafInvalid(why) => {
+            format!("not valid ({roots}): {why}; the rest of the chain reaches a trusted root")
+        }
+        Trust::Untrusted(why) => format!("untrusted ({roots}): {why}"),
+        Trust::Unknown(why) => format!("not checked ({roots}): {why}"),
+    }
+}
+
 /// The certificate's details, one field a line.
 fn certificate_section(out: &mut String, t: &TargetReport, layout: &Layout) {
     let Some(c) = &t.certificate else { return };
@@ -443,7 +476,8 @@ fn certificate_section(out: &mut String, t: &TargetReport, layout: &Layout) {
             "Validity",
             format!("{validity} ({} to {})", c.not_before, c.not_after),
         ),
-        ("Self-signed", yes_no(c.self_signed).into()),
+        ("Self-signed", self_signed(c)),
+        ("Chain", chain(c)),
         (
             "Name matches",
             c.name_matches

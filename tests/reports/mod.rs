@@ -6,11 +6,11 @@ use rdptls::analysis::findings;
 use rdptls::analysis::AnalysisOptions;
 use rdptls::model::codes;
 use rdptls::model::{
-    CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity, CredsspReport,
-    ErrorKind, FailureCode, Finding, KeyInfo, KeyType, Mode, NamedGroup, Negotiation, Nla,
-    NtlmReport, ProtocolProbe, ProtocolResult, ProtocolVersion, Protocols, Report, ResponseFlags,
-    ScanError, ServerOrder, Stats, Status, Step, SuiteEntry, TargetReport, TlsReport,
-    VersionSupport,
+    CertificateReport, ChainTrust, CipherSuite, ClientFailure, ClientResult, ClientSecurity,
+    CredsspReport, ErrorKind, FailureCode, Finding, KeyInfo, KeyType, Mode, NamedGroup,
+    Negotiation, Nla, NtlmReport, ProtocolProbe, ProtocolResult, ProtocolVersion, Protocols,
+    Report, ResponseFlags, RootSource, ScanError, SelfSigned, ServerOrder, Stats, Status, Step,
+    SuiteEntry, TargetReport, TlsReport, Trust, VersionSupport,
 };
 use rdptls::wire::tls::suites;
 
@@ -124,7 +124,7 @@ pub fn cert() -> CertificateReport {
         days_left: 200,
         expired: false,
         not_yet_valid: false,
-        self_signed: false,
+        self_signed: SelfSigned::No,
         key: KeyInfo {
             kind: KeyType::Rsa,
             bits: 2048,
@@ -137,6 +137,10 @@ pub fn cert() -> CertificateReport {
         key_usage: vec!["digitalSignature".into()],
         name_matches: Some(true),
         chain_length: 2,
+        chain: Some(ChainTrust {
+            trust: Trust::Trusted,
+            roots: RootSource::System,
+        }),
     }
 }
 
@@ -277,6 +281,7 @@ pub fn opts(warn_days: i64) -> AnalysisOptions {
         warn_days,
         now: Some(1_750_000_000),
         policy: None,
+        roots: None,
     }
 }
 

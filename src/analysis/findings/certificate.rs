@@ -1,9 +1,12 @@
 //! The certificate: validity, renewal, key, signature, name and EKU.
 
 use super::{finding, Vars};
-use crate::analysis::certificate::is_weak_signature;
+use crate::analysis::certificate::{eku_allows_server_auth, is_weak_signature};
 use crate::analysis::AnalysisOptions;
-use crate::model::{CertificateReport, Finding, FindingId, KeyType, Severity, TargetReport};
+use crate::model::{
+    CertificateReport, Finding, FindingId, KeyType, RootSource, SelfSigned, Severity, TargetReport,
+    Trust,
+};
 
 /// The certificate evidence every certificate finding opens with (the catalogue's `cert-evidence`).
 pub(crate) fn cert_vars(c: &CertificateReport) -> Vars {
@@ -13,10 +16,13 @@ pub(crate) fn cert_vars(c: &CertificateReport) -> Vars {
         .set("not_before", &c.not_before)
         .set("not_after", &c.not_after)
         .set("thumbprint", &c.sha1_thumbprint)
-        .passage("self_signed", c.self_signed.then_some("cert-self-signed"))
+        .passage(
+            "self_signed",
+            c.self_signed.is_yes().then_some("cert-self-signed"),
+        )
         .passage(
             "renew",
-            Some(if c.self_signed {
+            Some(if c.self_signed.is_yes() {
                 "fix-renew-self-signed"
             } else {
                 "fix-assign-cert"
@@ -33,7 +39,7 @@ pub(super) fn evaluate(report: &TargetReport, opts: &AnalysisOptions, out: &mut 
             None,
             cert_vars(c).set("days", -c.days_left),
         ));
-        if c.self_signed {
+        if c.self_signed.is_yes() {
             out.push(finding(
                 FindingId::CertRenewalFailed,
                 Severity::High,
@@ -59,12 +65,14 @@ pub(super) fn evaluate(report: &TargetReport, opts: &AnalysisOptions, out: &mut 
                 .set("warn_days", opts.warn_days)
                 .passage(
                     "self_signed_note",
-                    c.self_signed.then_some("cert-expiring-self-signed"),
+                    c.self_signed
+                        .is_yes()
+                        .then_some("cert-expiring-self-signed"),
                 ),
         ));
     }
     let weak_key = match c.key.kind {
-        KeyType::Rsa | KeyType::Dsa => c.key.bits < 2048,
+        KeyType::Rsa | KeyType::RsaPss | KeyType::Dsa => c.key.bits < 2048,
         KeyType::Ec => c.key.bits < 256,
         _ => false,
     };
@@ -79,7 +87,7 @@ pub(super) fn evaluate(report: &TargetReport, opts: &AnalysisOptions, out: &mut 
         ));
     }
     if is_weak_signature(&c.signature_algorithm) {
-        let (severity, variant) = if c.self_signed {
+        let (severity, variant) = if c.self_signed.is_yes() {
             (Severity::Low, "self-signed")
         } else {
             (Severity::Medium, "ca")
@@ -99,12 +107,7 @@ pub(super) fn evaluate(report: &TargetReport, opts: &AnalysisOptions, out: &mut 
             Vars::new().set("names", c.names.join(", ")),
         ));
     }
-    if !c.eku.is_empty()
-        && !c
-            .eku
-            .iter()
-            .any(|e| e == "serverAuth" || e == "remoteDesktopAuth" || e == "anyExtendedKeyUsage")
-    {
+    if !eku_allows_server_auth(&c.eku) {
         out.push(finding(
             FindingId::CertEku,
             Severity::Medium,
@@ -112,4 +115,29 @@ pub(super) fn evaluate(report: &TargetReport, opts: &AnalysisOptions, out: &mut 
             Vars::new().set("eku", c.eku.join(", ")),
         ));
     }
+    untrusted(c, out);
+}
+
+/// A CA-issued certificate whose chain does not reach a trusted root (what the leaf's own name, dates and EKU
+/// explain has its own finding). A self-signed certificate is RDP's normal case: clients pin its thumbprint.
+fn untrusted(c: &CertificateReport, out: &mut Vec<Finding>) {
+    let Some(chain) = &c.chain else { return };
+    let Trust::Untrusted(why) = &chain.trust else {
+        return;
+    };
+    if c.self_signed != SelfSigned::No {
+        return;
+    }
+    let variant = match chain.roots {
+        RootSource::System => "system",
+        RootSource::CaFile => "ca-file",
+    };
+    out.push(finding(
+        FindingId::CertUntrusted,
+        Severity::Medium,
+        Some(variant),
+        cert_vars(c)
+            .set("why", why)
+            .set("chain_length", c.chain_length),
+    ));
 }

@@ -8,13 +8,16 @@ use crate::model::{
     CredsspReport, Negotiated, NtlmReport, Rejection, ScanError, SuiteEntry, TlsReport, Via,
 };
 use crate::probe::raw::RawOracle;
-use crate::probe::tls::{handshake, handshake_and_keep, RustlsVersions, TlsSession};
+use crate::probe::tls::{
+    handshake, handshake_and_keep, HandshakeFailure, RustlsVersions, TlsSession,
+};
 use crate::probe::{credssp, ProbeContext};
 use crate::wire::credssp::filetime_to_unix;
 use crate::wire::x224::Protocols;
 
-/// The modern (rustls) handshake: what it negotiated, the chain it saw, and what the server did about the client.
-pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>, AfterHandshake), ScanError>;
+/// The modern (rustls) handshake: what it negotiated, the chain it saw, and what the server did about the
+/// client; or why it failed, with the chain the server had shown before (empty when none).
+pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>, AfterHandshake), HandshakeFailure>;
 
 /// What the server did about the client beyond the cipher: asked for a certificate, rejected it afterwards.
 #[derive(Debug, Clone, Default)]
@@ -105,7 +108,7 @@ pub async fn modern_and_credssp(
             Some(
                 match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
                     Ok((_, mut tls)) => credssp_report(ctx, &mut tls).await,
-                    Err(e) => (failed(e), None),
+                    Err(e) => (failed(e.error), None),
                 },
             )
         };

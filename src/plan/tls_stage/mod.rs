@@ -120,6 +120,8 @@ suites are incomplete"
             tls.hellos = e.hellos;
             return (Ok(tls), chain, version);
         }
+        // What a failed rustls handshake saw is still the server's certificate.
+        let chain = modern.err().map(|f| f.chain).unwrap_or_default();
         let err = e.first_error.clone().unwrap_or_else(|| {
             ScanError::new(
                 Step::Tls,
@@ -128,7 +130,7 @@ suites are incomplete"
 offer (SSL 3.0 to TLS 1.3, every registered suite)",
             )
         });
-        return (Err(err), Vec::new(), supported);
+        return (Err(err), chain, supported);
     }
     let mut tls = TlsReport {
         versions: VERSIONS
@@ -164,15 +166,17 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
     tls.anomalies = e.anomalies.clone();
     tls.hellos = e.hellos;
     tls.client_certificate_requested = e.cert_request;
-    // The certificate: from the rustls handshake, else from a hello that showed it in the clear.
+    // The certificate: from the rustls handshake, else from a hello that showed it in the clear (TLS 1.2 and
+    // older), else from the failed rustls handshake, which records it before checking the server's signature
+    // (TLS 1.3: `negotiated` stays null, no handshake completed).
     let chain = match (modern, e.chain_from) {
         (Ok((n, chain, after)), _) => {
             tls.negotiated = Some(n);
             after.apply(&mut tls);
             chain
         }
-        (Err(err), from) => {
-            tls.modern_handshake_error = Some(err.to_string());
+        (Err(failed), from) => {
+            tls.modern_handshake_error = Some(failed.error.to_string());
             if let Some((v, s)) = from {
                 tls.negotiated = Some(Negotiated {
                     version: v,
@@ -181,7 +185,11 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
                     path: path_of(oracle),
                 });
             }
-            e.chain.clone()
+            if e.chain.is_empty() {
+                failed.chain
+            } else {
+                e.chain.clone()
+            }
         }
     };
     (Ok(tls), chain, supported)

@@ -14,16 +14,17 @@ use crate::wire::tls::suites::{self, SuiteInfo};
 
 /// The modern handshake's result; when rustls could not agree with the server (legacy versions or suites), raw
 /// hellos read the certificate instead: TLS 1.2, then TLS 1.0, each with the strongest 128 suites it may use.
+/// When they cannot either, the chain the failed rustls handshake saw (TLS 1.3) is still analysed.
 pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
-    let rustls_error = match modern {
+    let failed = match modern {
         // One handshake does not tell which versions the server accepts: no list for the analysis.
         Ok((n, chain, after)) => {
             let mut tls = one_handshake(n);
             after.apply(&mut tls);
             return (Ok(tls), chain, Vec::new());
         }
-        Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
-        Err(e) => return (Err(e), Vec::new(), Vec::new()),
+        Err(f) if f.error.kind == ErrorKind::Protocol || f.error.kind == ErrorKind::Reset => f,
+        Err(f) => return (Err(f.error), f.chain, Vec::new()),
     };
     for version in [ProtocolVersion::TLS1_2, ProtocolVersion::TLS1_0] {
         let mut usable: Vec<&SuiteInfo> =
@@ -58,5 +59,5 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
             }
         }
     }
-    (Err(rustls_error), Vec::new(), Vec::new())
+    (Err(failed.error), failed.chain, Vec::new())
 }
