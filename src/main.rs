@@ -27,6 +27,9 @@ enum Command {
     Scan(ScanArgs),
     /// Run a fixture RDP server (honest or hostile) for tests and CI; binds to loopback by default.
     Serve(ServeArgs),
+    /// Turn real clients into client profiles: an RDP server (loopback by default) that selects TLS, reads each
+    /// client's ClientHello, prints its JA4 and appends one profile per distinct hello to FILE (for --clients).
+    Capture(CaptureArgs),
     /// Start a built-in fixture server with an expired certificate, scan it, and print the full report.
     Demo {
         /// The fixture profile to demonstrate.
@@ -54,6 +57,25 @@ struct ServeArgs {
     /// List the profiles and exit.
     #[arg(long)]
     list: bool,
+}
+
+#[derive(Args)]
+struct CaptureArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3389")]
+    listen: std::net::SocketAddr,
+    /// The profiles file to append to (created if missing), in the format of data/clients.toml.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Stop after this many ClientHellos.
+    #[arg(long, value_name = "N")]
+    count: Option<usize>,
+    /// Seconds one connection may take, from accept to its whole ClientHello.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    timeout: f64,
+    /// Stop after accepting this many connections.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    max_connections: usize,
 }
 
 #[derive(Args)]
@@ -135,6 +157,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => runtime.block_on(scan(args)),
         Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Capture(args) => runtime.block_on(capture(args)),
         Command::Demo { profile, json } => runtime.block_on(demo(&profile, json)),
         Command::Fixtures { out: dir } => match rdptls::fixtures::write_all(&dir) {
             Ok(files) => {
@@ -336,6 +359,51 @@ async fn serve(args: ServeArgs) -> i32 {
             eprintln!("rdptls: {e}");
             exit::UNSCANNED
         }
+    }
+}
+
+async fn capture(args: CaptureArgs) -> i32 {
+    if !(args.timeout > 0.0 && args.timeout <= 600.0) {
+        return usage("--timeout must be between 0 and 600 seconds");
+    }
+    let limits = rdptls::capture::CaptureLimits {
+        per_connection: Duration::from_secs_f64(args.timeout),
+        max_connections: args.max_connections.max(1),
+        count: args.count,
+        ..Default::default()
+    };
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "rdptls: note: capturing on {}, which is not a loopback address",
+            args.listen
+        );
+    }
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    eprintln!(
+        "rdptls: capturing ClientHellos on {addr} into {} (Ctrl-C stops)",
+        args.out.display()
+    );
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match rdptls::capture::capture_to_file(listener, &args.out, limits, shutdown, out).await {
+        Ok(s) => {
+            eprintln!(
+                "rdptls: {} ClientHellos, {} new profiles in {}",
+                s.hellos,
+                s.new_profiles,
+                args.out.display()
+            );
+            exit::OK
+        }
+        Err(e) => usage(e),
     }
 }
 
