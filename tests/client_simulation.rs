@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rdptls::analysis::clients;
 use rdptls::fixtures::FixtureCert;
-use rdptls::model::{ClientResult, TargetReport};
+use rdptls::model::{ClientResult, Severity, TargetReport};
 use rdptls::scan::{scan_target, ScanOptions};
 use support::{
     require_server, RdesktopClient, XfreerdpClient, Xrdp, XrdpConfig, RDESKTOP_TLS_FAILED,
@@ -188,9 +188,11 @@ fn tls10_only_server_fails_freerdp3_and_the_table_lists_failing_clients() {
         client(&report, "mstsc-win7-no-tls12").connects,
         "Windows 7 mstsc speaks TLS 1.0"
     );
+    // Microsoft's Schannel protocols table (2025-03-20) lists TLS 1.0 as enabled on Windows 11; only Insider
+    // builds disable it (the profile records the conflict).
     assert!(
-        !client(&report, "mstsc-win11").connects,
-        "Windows 11 disables TLS 1.0 by default"
+        client(&report, "mstsc-win11").connects,
+        "Windows 11 enables TLS 1.0 per the Schannel table"
     );
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdptls"))
@@ -200,9 +202,10 @@ fn tls10_only_server_fails_freerdp3_and_the_table_lists_failing_clients() {
     let table = String::from_utf8_lossy(&out.stdout);
     let verdict = table.split("\nClients\n").next().unwrap_or("");
     assert!(
-        verdict.contains("cannot connect: mstsc-win11, freerdp-2, freerdp-3"),
+        verdict.contains("cannot connect: freerdp-2, freerdp-3, remmina"),
         "{verdict}"
     );
+    assert!(verdict.contains("FreeRDP 3 cannot connect"), "{verdict}");
     assert!(table.contains("FAILS"), "{table}");
     assert!(table.contains("FreeRDP 3"), "{table}");
 }
@@ -224,4 +227,106 @@ fn tls12_only_server_locks_out_windows7_without_the_update() {
     );
     assert!(client(&report, "mstsc-win10").connects);
     assert!(client(&report, "freerdp-3").connects);
+}
+
+/// The verdict of a TLS 1.3-only server: every current mstsc but Windows 11 lacks TLS 1.3, and whether mstsc on
+/// Windows 11 offers it no public source says: critical, and the sentence says both.
+#[test]
+fn tls13_only_server_locks_out_windows_10_and_the_verdict_says_so() {
+    let Some(server) = xrdp("TLSv1.3", "HIGH") else {
+        return;
+    };
+    let report = scan(server.port());
+    assert!(!client(&report, "mstsc-win10").connects);
+    assert!(!client(&report, "mstsc-win11").connects);
+    let v = report.verdict.as_ref().expect("a verdict");
+    assert!(v.severity >= Some(Severity::High), "{v:?}");
+    assert_eq!(
+        v.severity,
+        Some(Severity::Critical),
+        "no current mstsc connects: {v:?}"
+    );
+    assert!(v.summary.contains("Windows 10 22H2"), "{}", v.summary);
+    assert!(v.summary.contains("TLS1.3"), "{}", v.summary);
+    assert!(
+        v.summary
+            .contains("Windows 11 may connect if it offers TLS1.3")
+            && v.summary.contains("no public source confirms"),
+        "{}",
+        v.summary
+    );
+    assert!(v.clients_failing.iter().any(|c| c == "mstsc-win10"));
+    // The default --fail-on critical fails the run.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdptls"))
+        .args(["scan", "--json", &format!("127.0.0.1:{}", server.port())])
+        .output()
+        .expect("run rdptls");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// Windows 10 22H2, Windows 11 22H2+ and Server 2025 dropped the DHE_RSA GCM suites; 1809-21H2 still offer them.
+#[test]
+fn a_dhe_gcm_only_server_admits_windows_10_21h2_and_not_the_current_releases() {
+    let Some(server) = xrdp("TLSv1.2", "DHE-RSA-AES256-GCM-SHA384") else {
+        return;
+    };
+    let report = scan(server.port());
+    assert!(client(&report, "mstsc-win10-21h2").connects);
+    for id in ["mstsc-win10", "mstsc-win11", "mstsc-ws2025"] {
+        let c = client(&report, id);
+        assert!(!c.connects, "{c:?}");
+        assert!(
+            c.reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("no cipher suite in common"),
+            "{c:?}"
+        );
+    }
+    let v = report.verdict.as_ref().expect("a verdict");
+    assert!(v.severity >= Some(Severity::High), "{v:?}");
+}
+
+/// `--quick --policy` on a server that still accepts TLS 1.0: quick mode does not enumerate versions, so the
+/// min_tls_version rule is skipped (never passed) and the target is marked incomplete.
+#[test]
+fn quick_mode_skips_rules_it_cannot_check_and_says_the_result_is_partial() {
+    let Some(server) = xrdp("TLSv1, TLSv1.1, TLSv1.2", "ALL:@SECLEVEL=0") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("rdptls-quick-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        "min_tls_version = \"TLS1.2\"\nmin_days_left = 10\n",
+    )
+    .unwrap();
+    let junit = dir.join("junit.xml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdptls"))
+        .args(["scan", "--json", "--quick", "--no-progress", "--policy"])
+        .arg(&policy)
+        .arg("--junit")
+        .arg(&junit)
+        .arg(format!("127.0.0.1:{}", server.port()))
+        .output()
+        .expect("run rdptls");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let t = &doc["targets"][0];
+    assert_eq!(t["complete"], false, "{t}");
+    assert_eq!(t["mode"], "quick");
+    let rules = t["policy"].as_array().expect("policy results");
+    let min = rules
+        .iter()
+        .find(|r| r["rule"] == "min-tls-version")
+        .unwrap();
+    assert_eq!(min["outcome"], "skipped", "{min}");
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("min-tls-version"))
+        .expect("a min-tls-version test case");
+    assert!(case.children().any(|c| c.has_tag_name("skipped")), "{xml}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use rdptls::analysis::catalogue::{self, Catalogue};
 use rdptls::analysis::{self, findings, policy};
 use rdptls::model::{
-    CredsspReport, ErrorKind, FindingId, Nla, ScanError, Severity, Status, Step, TargetReport,
-    TlsObservations, TlsReport, VersionSupport,
+    AlertDescription, CredsspReport, ErrorKind, FindingId, Nla, Rejection, ScanError, Severity,
+    Status, Step, TargetReport, TlsObservations, TlsReport, VersionSupport,
 };
 use reports::*;
 
@@ -465,6 +465,110 @@ const CASES: &[Case] = &[
         contains: &[("tls-legacy-version", "POODLE")],
     },
     Case {
+        name: "every current mstsc locked out: critical, whatever else connects",
+        report: || {
+            let mut r = healthy();
+            r.clients = vec![
+                client("mstsc-win7-no-tls12", true, None),
+                client("mstsc-win10", false, Some("no TLS version in common: the client offers TLS1.0, TLS1.1, TLS1.2, the server accepts TLS1.3")),
+                client("mstsc-win11", false, Some("no TLS version in common: the client offers TLS1.0, TLS1.1, TLS1.2, the server accepts TLS1.3")),
+                client("mstsc-ws2025", false, Some("no TLS version in common: the client offers TLS1.0, TLS1.1, TLS1.2, the server accepts TLS1.3")),
+                client("freerdp-3", true, None),
+            ];
+            r
+        },
+        warn_days: 30,
+        expect: &[
+            ("client-incompatible", Critical),
+            ("no-shared-suite", Critical),
+        ],
+        contains: &[(
+            "client-incompatible",
+            "mstsc-win10, mstsc-win11, mstsc-ws2025",
+        )],
+    },
+    Case {
+        name: "only a legacy client locked out: medium",
+        report: || {
+            let mut r = healthy();
+            r.clients[0] = client(
+                "mstsc-win7-no-tls12",
+                false,
+                Some("no TLS version in common"),
+            );
+            r
+        },
+        warn_days: 30,
+        expect: &[("client-incompatible", Medium), ("no-shared-suite", Medium)],
+        contains: &[],
+    },
+    Case {
+        name: "a TLS 1.3 server that requires a client certificate",
+        report: || {
+            let mut r = healthy();
+            let t = r.tls.as_mut().unwrap();
+            t.client_certificate_requested = true;
+            t.rejected_after_handshake = Some(Rejection {
+                alert: Some(AlertDescription::CERTIFICATE_REQUIRED),
+                detail: "received fatal alert: CertificateRequired".into(),
+            });
+            r
+        },
+        warn_days: 30,
+        expect: &[("client-cert-required", High)],
+        contains: &[
+            ("client-cert-required", "requires a client certificate"),
+            ("client-cert-required", "CertificateRequired"),
+            ("client-cert-required", "ERRCONNECT_TLS_CONNECT_FAILED"),
+        ],
+    },
+    Case {
+        name: "a server that asks for a client certificate and accepts none",
+        report: || {
+            let mut r = healthy();
+            r.tls.as_mut().unwrap().client_certificate_requested = true;
+            r
+        },
+        warn_days: 30,
+        expect: &[("client-cert-required", Low)],
+        contains: &[("client-cert-required", "accepts clients without one")],
+    },
+    Case {
+        name: "a TLS 1.3 server that closes right after the handshake",
+        report: || {
+            let mut r = healthy();
+            r.tls.as_mut().unwrap().rejected_after_handshake = Some(Rejection {
+                alert: Some(AlertDescription::HANDSHAKE_FAILURE),
+                detail: "received fatal alert: HandshakeFailure".into(),
+            });
+            r
+        },
+        warn_days: 30,
+        expect: &[("tls-rejected-after-handshake", High)],
+        contains: &[("tls-rejected-after-handshake", "alert: handshake_failure")],
+    },
+    Case {
+        name: "a server that refuses the name mstsc sends (SNI)",
+        report: || {
+            let mut r = healthy();
+            r.clients[1] = client(
+                "mstsc-win10",
+                false,
+                Some(
+                    "the server refuses the name the client sends in SNI (alert unrecognized_name)",
+                ),
+            );
+            r
+        },
+        warn_days: 30,
+        expect: &[("sni-required", High), ("client-incompatible", High)],
+        contains: &[
+            ("sni-required", "mstsc-win10"),
+            ("sni-required", "rdp.example.com"),
+            ("sni-required", "Connect by the DNS name"),
+        ],
+    },
+    Case {
         name: "TLS 1.0 only",
         report: || {
             let mut r = healthy();
@@ -475,8 +579,9 @@ const CASES: &[Case] = &[
             r
         },
         warn_days: 30,
+        // High, not critical: who is locked out is the client findings' to say (issue 8).
         expect: &[
-            ("tls12-disabled", Critical),
+            ("tls12-disabled", High),
             ("tls-legacy-version", Medium),
             ("tls10-cbc-only", Low),
         ],
@@ -925,7 +1030,9 @@ fn complete_reports_an_unparseable_certificate_and_sorts_by_severity() {
     let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains(&"cert-unparseable"), "{ids:?}");
     assert_eq!(get(&r.findings, "cert-unparseable").severity, High);
-    assert_eq!(r.findings[0].id.as_str(), "tls12-disabled");
+    // Most severe first, ties by id: cert-unparseable and tls12-disabled are both high.
+    assert_eq!(r.findings[0].id.as_str(), "cert-unparseable");
+    assert_eq!(r.findings[1].id.as_str(), "tls12-disabled");
     assert!(r
         .findings
         .windows(2)

@@ -73,9 +73,37 @@ fn every_documented_key_is_present_with_its_type() {
             ("clients", "array"),
             ("findings", "array"),
             ("stats", "object"),
+            ("verdict", "object"),
+            ("complete", "bool"),
+            ("mode", "string"),
         ],
     );
     assert!(["ok", "unreachable", "error"].contains(&t["status"].as_str().unwrap()));
+    assert!(["full", "quick"].contains(&t["mode"].as_str().unwrap()));
+    let verdict = &t["verdict"];
+    has(
+        verdict,
+        "verdict",
+        &[
+            ("severity", "string|null"),
+            ("outcome", "string"),
+            ("summary", "string"),
+            ("clients_failing", "array"),
+        ],
+    );
+    assert!([
+        "unreachable",
+        "scan_failed",
+        "connections_fail",
+        "at_risk",
+        "weaknesses",
+        "policy_violated",
+        "ok"
+    ]
+    .contains(&verdict["outcome"].as_str().unwrap()));
+    // The expired-certificate fixture: a critical finding, everything enumerated.
+    assert_eq!(verdict["severity"], "critical");
+    assert_eq!(t["complete"], true);
     has(
         &t["stats"],
         "stats",

@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use crate::model::codes::{extension_by_name, group_by_name};
 use crate::model::{
-    Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity,
-    ExtensionType, HelloShape, KeyType, NamedGroup, Negotiation, Offer, ProtocolVersion,
-    SignatureScheme, Sni,
+    AlertDescription, Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult,
+    ClientSecurity, ExtensionType, HelloShape, KeyType, NamedGroup, Negotiation, Offer,
+    ProtocolVersion, SignatureScheme, Sni, TlsReport,
 };
 use crate::wire::tls::suites;
 use crate::wire::tls::MAX_SUITES;
@@ -68,6 +68,13 @@ pub struct ClientProfileEntry {
     /// legacy_session_id: `random` (32 bytes, the default; OpenSSL, GnuTLS) or `empty` (Schannel).
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The client program: `mstsc` (Windows' own), `freerdp`, `rdesktop`, ... Verdicts single out mstsc: when
+    /// no current mstsc connects, the server is critical.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// A short name for sentences ("Windows 10 22H2"); the name otherwise.
+    #[serde(default)]
+    pub short_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -289,6 +296,19 @@ pub struct ServerFacts<'a> {
     pub certificate: Option<&'a CertificateReport>,
     /// The server's accepted versions (from enumeration), to explain a refusal.
     pub versions: &'a [ProtocolVersion],
+    /// What TLS showed beyond the replays: a client certificate asked for, a rejection after the handshake.
+    pub tls: Option<&'a TlsReport>,
+}
+
+impl ServerFacts<'_> {
+    /// The server requires a client certificate: it asked for one, and the modern handshake (which sends none)
+    /// failed or was rejected right after it.
+    fn requires_client_certificate(&self) -> bool {
+        self.tls.is_some_and(|t| {
+            t.client_certificate_requested
+                && (t.rejected_after_handshake.is_some() || t.modern_handshake_error.is_some())
+        })
+    }
 }
 
 /// Will `client` connect? `answer` is the server's reply to the client's own ClientHello (`None` when the server
@@ -309,6 +329,9 @@ pub fn verdict(
         client_error: None,
         failure: None,
         current: e.current,
+        mstsc: e.family.as_deref() == Some("mstsc"),
+        short_name: e.short_name.clone().unwrap_or_else(|| e.name.clone()),
+        unverified_versions: client.unverified_versions.clone(),
     };
     let tls_error = e.tls_error.clone();
     let Some(answer) = answer else {
@@ -324,7 +347,17 @@ pub fn verdict(
         return r;
     };
     match answer {
-        Answer::Refused { detail } | Answer::VersionRefused { detail } => {
+        Answer::Refused {
+            alert: Some(AlertDescription::UNRECOGNIZED_NAME),
+            detail,
+        } => {
+            r.reason = Some(format!(
+                "the server refuses the name the client sends in SNI ({detail}): it wants the name it serves"
+            ));
+            r.failure = Some(ClientFailure::SniRefused);
+            r.client_error = tls_error;
+        }
+        Answer::Refused { detail, .. } | Answer::VersionRefused { detail } => {
             let shared = client.versions.iter().any(|v| facts.versions.contains(v));
             if !shared && !facts.versions.is_empty() {
                 r.reason = Some(format!(
@@ -396,15 +429,39 @@ pub fn verdict(
             } else {
                 None
             };
-            let problem = problem.or_else(|| {
-                let (min, bits) = (e.min_dh_bits?, (*dh_bits)?);
-                (bits < min).then(|| {
-                    (
-                        ClientFailure::DhGroupTooSmall,
-                        format!("the server's DH group has {bits} bits; the client requires {min}"),
-                    )
+            let problem = problem
+                .or_else(|| {
+                    let (min, bits) = (e.min_dh_bits?, (*dh_bits)?);
+                    (bits < min).then(|| {
+                        (
+                            ClientFailure::DhGroupTooSmall,
+                            format!(
+                                "the server's DH group has {bits} bits; the client requires {min}"
+                            ),
+                        )
+                    })
                 })
-            });
+                .or_else(|| {
+                    facts.requires_client_certificate().then(|| {
+                        (
+                            ClientFailure::ClientCertificateRequired,
+                            "the server requires a client certificate, which the client does not send"
+                                .to_string(),
+                        )
+                    })
+                })
+                .or_else(|| {
+                    let rejected = facts.tls?.rejected_after_handshake.as_ref()?;
+                    (*version == ProtocolVersion::TLS1_3).then(|| {
+                        (
+                            ClientFailure::RejectedAfterHandshake,
+                            format!(
+                                "the server ends TLS 1.3 connections right after the handshake: {}",
+                                rejected.detail
+                            ),
+                        )
+                    })
+                });
             match problem {
                 Some((failure, p)) => {
                     r.reason = Some(p);
@@ -462,6 +519,8 @@ mod tests {
                 signature_algorithms: Vec::new(),
                 sni: None,
                 session_id: None,
+                family: None,
+                short_name: None,
             },
             versions: versions.iter().map(|v| ProtocolVersion(*v)).collect(),
             suites: suites.iter().map(|s| CipherSuite(*s)).collect(),
@@ -479,6 +538,7 @@ mod tests {
             group: None,
             dh_bits,
             chain: Vec::new(),
+            cert_request: false,
         }
     }
 
@@ -531,6 +591,7 @@ mod tests {
                 "no version in common",
                 &tls12,
                 Some(Answer::Refused {
+                    alert: None,
                     detail: "alert".into(),
                 }),
                 &[0x0301],
@@ -542,6 +603,7 @@ mod tests {
                 "no suite in common",
                 &tls12,
                 Some(Answer::Refused {
+                    alert: None,
                     detail: "alert 40".into(),
                 }),
                 &[0x0303],
@@ -603,6 +665,7 @@ mod tests {
                 negotiation: None,
                 certificate: Some(&c),
                 versions: &versions,
+                tls: None,
             };
             let r = verdict(client, answer.as_ref(), &facts);
             assert_eq!(r.connects, connects, "{what}: {r:?}");
@@ -621,6 +684,7 @@ mod tests {
             negotiation: None,
             certificate: None,
             versions: &[],
+            tls: None,
         };
         let r = verdict(&c, None, &facts);
         assert!(!r.connects);

@@ -7,8 +7,11 @@ pub mod clients;
 pub mod findings;
 pub mod policy;
 pub mod suites;
+pub mod verdict;
 
-use crate::model::{Answer, FindingId, ProtocolVersion, Severity, TargetReport, TlsObservations};
+use crate::model::{
+    Answer, FindingId, Mode, ProtocolVersion, Severity, Status, TargetReport, TlsObservations,
+};
 
 /// Settings that change verdicts, not probes.
 #[derive(Debug, Clone)]
@@ -89,6 +92,7 @@ pub fn complete(
             negotiation: report.negotiation.as_ref(),
             certificate: report.certificate.as_ref(),
             versions: c.versions,
+            tls: report.tls.as_ref(),
         };
         report.clients = c
             .profiles
@@ -101,7 +105,11 @@ pub fn complete(
     findings.append(&mut report.findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     report.findings = findings;
+    report.complete = report.mode == Mode::Full
+        && report.status == Status::Ok
+        && report.tls.as_ref().is_none_or(|t| t.anomalies.is_empty());
     if let Some(p) = &opts.policy {
         policy::apply(p, report);
     }
+    report.verdict = Some(verdict::verdict(report, &seen.versions));
 }

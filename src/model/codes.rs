@@ -9,7 +9,9 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
-use crate::wire::tls::{suites, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion};
+use crate::wire::tls::{
+    suites, AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion,
+};
 use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 
 /// The number inside `unknown(0x..)`, the spelling of a code without a name.
@@ -106,8 +108,14 @@ fn failure_by_name(name: &str) -> Option<FailureCode> {
         .or_else(|| unknown_code(name).map(FailureCode))
 }
 
+fn alert_by_name(name: &str) -> Option<AlertDescription> {
+    AlertDescription::from_name(name)
+        .or_else(|| unknown_code(name).and_then(|c| u8::try_from(c).ok().map(AlertDescription)))
+}
+
 serde_by_name! {
     ProtocolVersion, "TLS version", version_by_label;
+    AlertDescription, "TLS alert", alert_by_name;
     NamedGroup, "named group", group_by_name;
     FailureCode, "RDP_NEG_FAILURE code", failure_by_name;
 }

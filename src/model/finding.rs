@@ -61,6 +61,9 @@ finding_ids! {
     NoForwardSecrecy => "no-forward-secrecy",
     Tls10CbcOnly => "tls10-cbc-only",
     WeakDh => "weak-dh",
+    SniRequired => "sni-required",
+    ClientCertRequired => "client-cert-required",
+    TlsRejectedAfterHandshake => "tls-rejected-after-handshake",
     // CredSSP.
     CredsspUnpatched => "credssp-unpatched",
     ClockSkew => "clock-skew",
@@ -181,6 +184,12 @@ pub enum ClientFailure {
     RsaKeyTooSmall,
     /// The server's DH group is below the client's minimum.
     DhGroupTooSmall,
+    /// The server refuses the name the client sends in SNI, or its absence (alert unrecognized_name).
+    SniRefused,
+    /// The server requires a client certificate; RDP clients send none.
+    ClientCertificateRequired,
+    /// The server ends the connection right after a TLS 1.3 handshake.
+    RejectedAfterHandshake,
 }
 
 impl ClientFailure {

@@ -10,7 +10,7 @@ pub mod policy;
 use serde::{Deserialize, Serialize};
 
 pub use crate::wire::tls::{
-    CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
 pub use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 pub use finding::{Category, ClientFailure, FindingId};
@@ -109,6 +109,16 @@ pub struct TargetReport {
     /// `ip:port` actually scanned; null when the name did not resolve.
     pub address: Option<String>,
     pub status: Status,
+    /// Who cannot connect and how bad it is, in one line: what a reader acts on.
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    /// Every stage ran to its end: not quick mode, nothing cut short or left untrusted (see `tls.anomalies`).
+    /// A partial result says so here.
+    #[serde(default)]
+    pub complete: bool,
+    /// How much was scanned.
+    #[serde(default)]
+    pub mode: Mode,
     pub error: Option<ScanError>,
     pub negotiation: Option<Negotiation>,
     pub tls: Option<TlsReport>,
@@ -124,6 +134,52 @@ pub struct TargetReport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<RuleResult>,
     pub stats: Stats,
+}
+
+/// How much a scan covers.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Negotiation, every version and suite, groups, CredSSP, the client replays.
+    #[default]
+    Full,
+    /// `--quick`: negotiation and one handshake for the certificate; versions and suites are not enumerated.
+    Quick,
+}
+
+/// The verdict on one target: the severity that decides the exit code, a sentence that says who cannot connect
+/// (or what matters most), and the simulated clients that cannot connect.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Verdict {
+    /// The highest severity found; null when nothing was found.
+    pub severity: Option<Severity>,
+    /// What kind of verdict it is.
+    pub outcome: VerdictOutcome,
+    /// One plain sentence, e.g. "mstsc on Windows 10 22H2 cannot connect: the server offers only TLS1.3".
+    pub summary: String,
+    /// Ids of the client profiles that cannot connect.
+    pub clients_failing: Vec<String>,
+}
+
+/// What kind of verdict: whether clients are locked out, or the server is reachable but weak, or it breaks the
+/// site's policy.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictOutcome {
+    /// The target could not be scanned.
+    Unreachable,
+    /// The scan started but failed (e.g. TLS failed).
+    ScanFailed,
+    /// Simulated clients cannot connect, or a finding says connections fail.
+    ConnectionsFail,
+    /// Everyone connects, with high-severity weaknesses.
+    AtRisk,
+    /// Everyone connects, with medium-severity weaknesses.
+    Weaknesses,
+    /// Everyone connects and nothing else matters more, but a policy rule is violated.
+    PolicyViolated,
+    /// Nothing above low severity.
+    Ok,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -315,6 +371,21 @@ pub struct TlsReport {
     /// it succeeded.
     #[serde(default)]
     pub modern_handshake_error: Option<String>,
+    /// The server asked for a client certificate (RDP clients have none to send).
+    #[serde(default)]
+    pub client_certificate_requested: bool,
+    /// TLS 1.3: the server ended the connection right after the handshake (it checks the client's Finished and
+    /// certificate only then); null when it did not.
+    #[serde(default)]
+    pub rejected_after_handshake: Option<Rejection>,
+}
+
+/// How a server ended a connection: the alert it sent, when it sent one, and what happened in words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Rejection {
+    /// The TLS alert, e.g. `certificate_required`, `unrecognized_name`; null for a close without one.
+    pub alert: Option<AlertDescription>,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -485,6 +556,15 @@ pub struct ClientResult {
     /// The profile counts as current (`current` in the profiles file; not in the JSON).
     #[serde(skip)]
     pub current: bool,
+    /// The client is mstsc, Windows' own (`family = "mstsc"` in the profiles file; not in the JSON).
+    #[serde(skip)]
+    pub mstsc: bool,
+    /// A short name for sentences, e.g. "Windows 10 22H2" (`short_name`; not in the JSON).
+    #[serde(skip)]
+    pub short_name: String,
+    /// Versions the client may also offer, unconfirmed by any public source (not in the JSON).
+    #[serde(skip)]
+    pub unverified_versions: Vec<ProtocolVersion>,
 }
 
 /// The security a simulated client gets.

@@ -1,7 +1,9 @@
 //! What the probes and the plan observed, before analysis: the ClientHellos offered, the server's answers, and
 //! what the TLS stage hands to the analysis. Typed wire values throughout.
 
-use crate::wire::tls::{CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme};
+use crate::wire::tls::{
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
+};
 
 /// One ClientHello to send: what the plan (or a client profile) asks; the probe builds the bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,9 +71,15 @@ pub enum Answer {
         dh_bits: Option<u32>,
         /// Certificate chain, DER, when the server sent it in the clear (TLS <= 1.2).
         chain: Vec<Vec<u8>>,
+        /// The server asked for a client certificate (a CertificateRequest in the first flight, TLS <= 1.2).
+        cert_request: bool,
     },
     /// An alert, or a close without a ServerHello: nothing offered is acceptable.
-    Refused { detail: String },
+    Refused {
+        /// The alert the server sent, when it sent one (`unrecognized_name`: it wants another SNI).
+        alert: Option<AlertDescription>,
+        detail: String,
+    },
     /// A protocol_version alert: the server does not speak the version offered at all.
     VersionRefused { detail: String },
     /// The server picked a version or suite that was not offered. Never believed.

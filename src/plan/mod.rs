@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::model::{
-    ErrorKind, Offer, ScanError, Stats, Status, Step, TargetReport, TlsObservations,
+    ErrorKind, Mode, Offer, ScanError, Stats, Status, Step, TargetReport, TlsObservations,
 };
 use crate::probe::raw::RawOracle;
 use crate::probe::{connect, ProbeContext};
@@ -62,6 +62,9 @@ pub async fn run(typed: &str, opts: &PlanOptions) -> (TargetReport, TlsObservati
     let mut ctx = ProbeContext::new(opts.timeout);
     ctx.cookie = opts.cookie.clone();
     let mut report = empty_report(typed);
+    if opts.quick {
+        report.mode = Mode::Quick;
+    }
     let mut seen = TlsObservations::default();
     match Target::parse(typed) {
         Err(e) => fail(
@@ -93,6 +96,9 @@ pub fn empty_report(typed: &str) -> TargetReport {
         target: typed.to_string(),
         address: None,
         status: Status::Ok,
+        verdict: None,
+        complete: false,
+        mode: Mode::Full,
         error: None,
         negotiation: None,
         tls: None,

@@ -127,6 +127,7 @@ impl RawOracle {
             // The hello goes in a write of its own, after the X.224 exchange completed (xrdp drops it otherwise).
             if let Err(e) = stream.write_all(&bytes).await {
                 return Ok(Answer::Refused {
+                    alert: None,
                     detail: format!("the server closed before the hello ({e})"),
                 });
             }
@@ -156,15 +157,14 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
     let mut buf = vec![0u8; 16 * 1024];
     let mut total = 0usize;
     let mut hello: Option<ServerHello> = None;
-    let mut chain = Vec::new();
-    let mut group = None;
-    let mut dh_bits = None;
+    let mut flight = Flight::default();
     loop {
         let n = match stream.read(&mut buf).await {
             Ok(0) => 0,
             Ok(n) => n,
             Err(e) if hello.is_none() => {
                 return Ok(Answer::Refused {
+                    alert: None,
                     detail: format!("connection reset after the hello ({e})"),
                 })
             }
@@ -173,10 +173,11 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
         if n == 0 {
             return match hello {
                 None => Ok(Answer::Refused {
+                    alert: None,
                     detail: "the server closed the connection without a ServerHello".into(),
                 }),
                 // Some servers close after ServerHello when they dislike something later; the pick still counts.
-                Some(h) => finish(spec, h, chain, group, dh_bits),
+                Some(h) => finish(spec, h, flight),
             };
         }
         total += n;
@@ -197,13 +198,16 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
             match msg {
                 ServerMessage::Alert(alert) => {
                     if let Some(h) = hello {
-                        return finish(spec, h, chain, group, dh_bits);
+                        return finish(spec, h, flight);
                     }
                     let detail = format!("alert {}", alert.description);
                     if alert.description == AlertDescription::PROTOCOL_VERSION {
                         return Ok(Answer::VersionRefused { detail });
                     }
-                    return Ok(Answer::Refused { detail });
+                    return Ok(Answer::Refused {
+                        alert: Some(alert.description),
+                        detail,
+                    });
                 }
                 ServerMessage::Handshake(m) => {
                     let bad = |e: crate::wire::DecodeError| {
@@ -215,14 +219,15 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                             if h.selected_version() == ProtocolVersion::TLS1_3
                                 || h.is_hello_retry_request()
                             {
-                                group = h.key_share_group;
-                                return finish(spec, h, chain, group, dh_bits);
+                                flight.group = h.key_share_group;
+                                return finish(spec, h, flight);
                             }
                             hello = Some(h);
                         }
                         HandshakeType::CERTIFICATE => {
-                            chain = Certificate::decode(&m.body).map_err(bad)?.chain
+                            flight.chain = Certificate::decode(&m.body).map_err(bad)?.chain
                         }
+                        HandshakeType::CERTIFICATE_REQUEST => flight.cert_request = true,
                         HandshakeType::SERVER_KEY_EXCHANGE => {
                             let kx = hello
                                 .as_ref()
@@ -230,9 +235,11 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                                 .map(|i| i.kx);
                             if let Some(kx) = kx {
                                 match ServerKeyExchange::decode(&m.body, kx) {
-                                    Ok(ServerKeyExchange::Ecdhe { group: g, .. }) => group = g,
+                                    Ok(ServerKeyExchange::Ecdhe { group: g, .. }) => {
+                                        flight.group = g
+                                    }
                                     Ok(ServerKeyExchange::Dhe { p_bits, .. }) => {
-                                        dh_bits = Some(p_bits as u32)
+                                        flight.dh_bits = u32::try_from(p_bits).ok()
                                     }
                                     _ => {}
                                 }
@@ -240,7 +247,7 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                         }
                         HandshakeType::SERVER_HELLO_DONE => {
                             return match hello {
-                                Some(h) => finish(spec, h, chain, group, dh_bits),
+                                Some(h) => finish(spec, h, flight),
                                 None => Err(ScanError::new(
                                     Step::Tls,
                                     ErrorKind::Protocol,
@@ -253,7 +260,7 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                 }
                 ServerMessage::ChangeCipherSpec | ServerMessage::ApplicationData { .. } => {
                     if let Some(h) = hello {
-                        return finish(spec, h, chain, group, dh_bits);
+                        return finish(spec, h, flight);
                     }
                 }
             }
@@ -261,14 +268,18 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
     }
 }
 
-/// Checks the ServerHello against the offer: a pick of something not offered is a violation, never believed.
-fn finish(
-    spec: &ClientHelloSpec,
-    hello: ServerHello,
+/// What the first flight showed besides the ServerHello.
+#[derive(Default)]
+struct Flight {
     chain: Vec<Vec<u8>>,
     group: Option<NamedGroup>,
     dh_bits: Option<u32>,
-) -> Result<Answer, ScanError> {
+    /// A CertificateRequest (TLS 1.2 and older, where the first flight is in the clear).
+    cert_request: bool,
+}
+
+/// Checks the ServerHello against the offer: a pick of something not offered is a violation, never believed.
+fn finish(spec: &ClientHelloSpec, hello: ServerHello, flight: Flight) -> Result<Answer, ScanError> {
     // A TLS 1.3-only hello answered without supported_versions (Windows Server 2019 answers so): the server
     // does not speak TLS 1.3, whatever legacy version its ServerHello names.
     if spec.versions == [ProtocolVersion::TLS1_3] && hello.supported_version.is_none() {
@@ -287,9 +298,10 @@ fn finish(
     Ok(Answer::Hello {
         version: hello.selected_version(),
         suite: hello.cipher_suite,
-        group,
-        dh_bits,
-        chain,
+        group: flight.group,
+        dh_bits: flight.dh_bits,
+        chain: flight.chain,
+        cert_request: flight.cert_request,
     })
 }
 
@@ -326,9 +338,10 @@ mod tests {
         let a = finish(
             &s,
             server_hello(ProtocolVersion::TLS1_2, None, 0xC02F),
-            vec![],
-            None,
-            None,
+            Flight {
+                group: None,
+                ..Flight::default()
+            },
         )
         .unwrap();
         assert!(matches!(a, Answer::VersionRefused { .. }), "{a:?}");
@@ -337,7 +350,15 @@ mod tests {
             Some(ProtocolVersion::TLS1_3),
             0x1301,
         );
-        let a = finish(&s, ok, vec![], Some(NamedGroup::X25519), None).unwrap();
+        let a = finish(
+            &s,
+            ok,
+            Flight {
+                group: Some(NamedGroup::X25519),
+                ..Flight::default()
+            },
+        )
+        .unwrap();
         assert_eq!(
             a,
             Answer::Hello {
@@ -345,7 +366,8 @@ mod tests {
                 suite: CipherSuite(0x1301),
                 group: Some(NamedGroup::X25519),
                 dh_bits: None,
-                chain: vec![]
+                chain: vec![],
+                cert_request: false,
             }
         );
     }
@@ -356,18 +378,20 @@ mod tests {
         let a = finish(
             &s,
             server_hello(ProtocolVersion::TLS1_2, None, 0x0035),
-            vec![],
-            None,
-            None,
+            Flight {
+                group: None,
+                ..Flight::default()
+            },
         )
         .unwrap();
         assert!(matches!(a, Answer::Violation { .. }), "{a:?}");
         let a = finish(
             &s,
             server_hello(ProtocolVersion::TLS1_0, None, 0x002F),
-            vec![],
-            None,
-            None,
+            Flight {
+                group: None,
+                ..Flight::default()
+            },
         )
         .unwrap();
         assert!(

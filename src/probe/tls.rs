@@ -13,7 +13,9 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::{timeout_error, ProbeContext};
-use crate::model::{CipherSuite, ErrorKind, ProtocolVersion, ScanError, Step};
+use crate::model::{
+    AlertDescription, CipherSuite, ErrorKind, ProtocolVersion, Rejection, ScanError, Step,
+};
 
 /// A completed handshake.
 #[derive(Debug, Clone)]
@@ -22,6 +24,40 @@ pub struct TlsSession {
     pub suite: CipherSuite,
     /// DER certificates, leaf first, as the server sent them.
     pub chain: Vec<Vec<u8>>,
+    /// The server asked for a client certificate (none was sent).
+    pub client_cert_requested: bool,
+    /// TLS 1.3: what the server did right after the handshake, when it ended the connection (an alert such as
+    /// certificate_required or unrecognized_name, or a close). A TLS 1.3 client has finished its handshake
+    /// before the server checks its Finished and certificate, so a rejection comes only now.
+    pub rejected_after_handshake: Option<Rejection>,
+}
+
+/// Sends no client certificate, and notes whether the server asked for one.
+#[derive(Debug, Default)]
+pub struct RecordingClientAuth {
+    asked: std::sync::atomic::AtomicBool,
+}
+
+impl RecordingClientAuth {
+    /// Whether the server sent a CertificateRequest.
+    pub fn asked(&self) -> bool {
+        self.asked.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl rustls::client::ResolvesClientCert for RecordingClientAuth {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        self.asked.store(true, std::sync::atomic::Ordering::Relaxed);
+        None
+    }
+
+    fn has_certs(&self) -> bool {
+        false
+    }
 }
 
 /// Which versions rustls may offer.
@@ -112,15 +148,30 @@ impl ServerCertVerifier for RecordingVerifier {
 pub fn accept_any_config(
     versions: &[&'static SupportedProtocolVersion],
 ) -> Result<(rustls::ClientConfig, Arc<RecordingVerifier>), rustls::Error> {
+    accept_any_config_noting_client_auth(versions).map(|(config, verifier, _)| (config, verifier))
+}
+
+/// [`accept_any_config`], and whether the server asks for a client certificate (none is ever sent).
+pub fn accept_any_config_noting_client_auth(
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<
+    (
+        rustls::ClientConfig,
+        Arc<RecordingVerifier>,
+        Arc<RecordingClientAuth>,
+    ),
+    rustls::Error,
+> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = RecordingVerifier::new(provider.clone());
+    let client_auth = Arc::new(RecordingClientAuth::default());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)?
         .dangerous()
         .with_custom_certificate_verifier(verifier.clone())
-        .with_no_client_auth();
+        .with_client_cert_resolver(client_auth.clone());
     config.resumption = Resumption::disabled();
-    Ok((config, verifier))
+    Ok((config, verifier, client_auth))
 }
 
 /// The SNI / name rustls is given: the typed host name, or the IP (rustls sends no SNI for an IP).
@@ -156,16 +207,30 @@ pub async fn handshake_and_keep(
         RustlsVersions::Tls12Only => &[&rustls::version::TLS12],
         RustlsVersions::Tls13Only => &[&rustls::version::TLS13],
     };
-    let (mut config, verifier) = accept_any_config(protocol_versions)
-        .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Other, e.to_string()))?;
+    let (mut config, verifier, client_auth) =
+        accept_any_config_noting_client_auth(protocol_versions)
+            .map_err(|e| ScanError::new(Step::Tls, ErrorKind::Other, e.to_string()))?;
     config.enable_sni = host.parse::<IpAddr>().is_err();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tls = match tokio::time::timeout(ctx.timeout, connector.connect(server_name(host), stream))
-        .await
-    {
-        Err(_) => return Err(timeout_error(Step::Tls, ctx, "TLS handshake completion")),
-        Ok(Err(e)) => return Err(classify_rustls_error(&e)),
-        Ok(Ok(tls)) => tls,
+    let started = std::time::Instant::now();
+    let mut tls =
+        match tokio::time::timeout(ctx.timeout, connector.connect(server_name(host), stream)).await
+        {
+            Err(_) => return Err(timeout_error(Step::Tls, ctx, "TLS handshake completion")),
+            Ok(Err(e)) => return Err(classify_rustls_error(&e)),
+            Ok(Ok(tls)) => tls,
+        };
+    let tls13 = tls.get_ref().1.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);
+    let rejected_after_handshake = if tls13 {
+        // About one round trip: the server's verdict on our Finished. An RDP server sends nothing of its own
+        // here (it waits for MCS or CredSSP), so silence means accepted.
+        let wait = started
+            .elapsed()
+            .max(POST_HANDSHAKE_MIN_WAIT)
+            .min(ctx.timeout);
+        post_handshake(&mut tls, wait).await
+    } else {
+        None
     };
     let (_, conn) = tls.get_ref();
     let version = ProtocolVersion(conn.protocol_version().map(u16::from).unwrap_or_default());
@@ -180,9 +245,44 @@ pub async fn handshake_and_keep(
             version,
             suite,
             chain,
+            client_cert_requested: client_auth.asked(),
+            rejected_after_handshake,
         },
         tls,
     ))
+}
+
+/// The least time given a TLS 1.3 server to reject the client after its Finished.
+const POST_HANDSHAKE_MIN_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Reads once, for `wait`: how the server ended the connection right after the handshake, if it did.
+async fn post_handshake(
+    tls: &mut TlsStream<TcpStream>,
+    wait: std::time::Duration,
+) -> Option<Rejection> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 1];
+    match tokio::time::timeout(wait, tls.read(&mut buf)).await {
+        Err(_) => None,
+        Ok(Ok(0)) => Some(Rejection {
+            alert: None,
+            detail: "the server closed the connection right after the handshake".into(),
+        }),
+        // Data: the server speaks first (unusual for RDP, but no rejection).
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(Rejection {
+            alert: received_alert(&e),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// The alert behind a rustls I/O error, when the server sent one.
+pub fn received_alert(e: &std::io::Error) -> Option<AlertDescription> {
+    match e.get_ref()?.downcast_ref::<rustls::Error>()? {
+        rustls::Error::AlertReceived(a) => Some(AlertDescription(u8::from(*a))),
+        _ => None,
+    }
 }
 
 fn classify_rustls_error(e: &std::io::Error) -> ScanError {

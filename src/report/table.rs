@@ -5,7 +5,9 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, ContentArrangement, Table};
 
 use crate::analysis::suites;
-use crate::model::{CipherSuite, Nla, ProtocolResult, Report, Severity, Status, TargetReport};
+use crate::model::{
+    CipherSuite, Mode, Nla, ProtocolResult, Report, Severity, TargetReport, VerdictOutcome,
+};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -232,21 +234,38 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-/// The verdict: one line per problem in plain words, most severe first.
+/// The verdict: the analysis' headline and sentence, then one line per problem, most severe first.
 fn verdict(t: &TargetReport) -> String {
     let mut out = String::from("Verdict: ");
-    let worst = t.findings.iter().map(|f| f.severity).max();
-    out.push_str(match (t.status, worst) {
-        (Status::Unreachable, _) => "UNREACHABLE",
-        (Status::Error, _) => "SCAN FAILED",
-        (_, Some(Severity::Critical)) => "CONNECTIONS FAIL (critical)",
-        (_, Some(Severity::High)) => "AT RISK (high)",
-        (_, Some(Severity::Medium)) => "WEAKNESSES (medium)",
-        (_, Some(Severity::Low | Severity::Info)) | (_, None) => "OK",
+    let severity = t.verdict.as_ref().and_then(|v| v.severity);
+    let outcome = t.verdict.as_ref().map(|v| v.outcome);
+    let level = severity.map(Severity::as_str).unwrap_or("none");
+    out.push_str(&match outcome {
+        Some(VerdictOutcome::Unreachable) => "UNREACHABLE".to_string(),
+        Some(VerdictOutcome::ScanFailed) => "SCAN FAILED".to_string(),
+        Some(VerdictOutcome::ConnectionsFail) => format!("CONNECTIONS FAIL ({level})"),
+        Some(VerdictOutcome::AtRisk) => format!("AT RISK ({level})"),
+        Some(VerdictOutcome::Weaknesses) => format!("WEAKNESSES ({level})"),
+        Some(VerdictOutcome::PolicyViolated) => format!("POLICY VIOLATED ({level})"),
+        Some(VerdictOutcome::Ok) | None => "OK".to_string(),
     });
+    if !t.complete {
+        out.push_str(match t.mode {
+            Mode::Quick => " [partial: quick mode, versions and suites not enumerated]",
+            Mode::Full => " [partial: see the anomalies below]",
+        });
+    }
     out.push('\n');
+    if let Some(v) = &t.verdict {
+        out.push_str(&format!("  {}\n", v.summary));
+    }
     for f in t.findings.iter().filter(|f| f.severity >= Severity::Low) {
         out.push_str(&format!("  - [{}] {}\n", f.severity.as_str(), f.title));
+    }
+    if let Some(tls) = &t.tls {
+        for a in &tls.anomalies {
+            out.push_str(&format!("  ! anomaly: {a}\n"));
+        }
     }
     out
 }

@@ -1,15 +1,16 @@
 //! Builders shared by the report tests (findings, policy, JUnit): scan reports made in code, no network.
 #![allow(dead_code)] // each test crate uses its own part
 
-use rdptls::analysis::clients::builtin_profiles;
+use rdptls::analysis::clients::{builtin_profiles, ClientProfile};
 use rdptls::analysis::findings;
 use rdptls::analysis::AnalysisOptions;
 use rdptls::model::codes;
 use rdptls::model::{
     CertificateReport, CipherSuite, ClientFailure, ClientResult, ClientSecurity, CredsspReport,
-    ErrorKind, FailureCode, Finding, KeyInfo, KeyType, NamedGroup, Negotiation, Nla, NtlmReport,
-    ProtocolProbe, ProtocolResult, ProtocolVersion, Protocols, Report, ResponseFlags, ScanError,
-    ServerOrder, Stats, Status, Step, SuiteEntry, TargetReport, TlsReport, VersionSupport,
+    ErrorKind, FailureCode, Finding, KeyInfo, KeyType, Mode, NamedGroup, Negotiation, Nla,
+    NtlmReport, ProtocolProbe, ProtocolResult, ProtocolVersion, Protocols, Report, ResponseFlags,
+    ScanError, ServerOrder, Stats, Status, Step, SuiteEntry, TargetReport, TlsReport,
+    VersionSupport,
 };
 use rdptls::wire::tls::suites;
 
@@ -143,7 +144,9 @@ pub fn cert() -> CertificateReport {
 /// is read from the reason's words, as the client analysis words it.
 pub fn client(id: &str, connects: bool, reason: Option<&str>) -> ClientResult {
     let failure = reason.map(|r| {
-        if r.contains("no TLS version in common") {
+        if r.contains("unrecognized_name") {
+            ClientFailure::SniRefused
+        } else if r.contains("no TLS version in common") {
             ClientFailure::NoVersionInCommon
         } else if r.contains("no cipher suite in common") {
             ClientFailure::NoSuiteInCommon
@@ -161,24 +164,40 @@ pub fn client(id: &str, connects: bool, reason: Option<&str>) -> ClientResult {
         client_error: (!connects).then(|| "ERRCONNECT_TLS_CONNECT_FAILED [0x00020008]".into()),
         failure: failure.filter(|_| !connects),
         current: is_current(id),
+        mstsc: profile(id).is_some_and(|p| p.entry.family.as_deref() == Some("mstsc")),
+        short_name: profile(id)
+            .and_then(|p| p.entry.short_name)
+            .unwrap_or_else(|| format!("Client {id}")),
+        unverified_versions: profile(id)
+            .map(|p| p.unverified_versions)
+            .unwrap_or_default(),
     }
+}
+
+/// The built-in profiles, parsed once.
+pub fn profiles() -> &'static [ClientProfile] {
+    static PROFILES: std::sync::OnceLock<Vec<ClientProfile>> = std::sync::OnceLock::new();
+    PROFILES.get_or_init(|| builtin_profiles().expect("built-in profiles"))
+}
+
+/// The built-in profile `id`, if there is one.
+pub fn profile(id: &str) -> Option<ClientProfile> {
+    profiles().iter().find(|p| p.entry.id == id).cloned()
 }
 
 /// Whether the built-in profile `id` counts as current (`current = true` in data/clients.toml).
 pub fn is_current(id: &str) -> bool {
-    builtin_profiles()
-        .expect("built-in profiles")
+    profiles()
         .iter()
         .any(|p| p.entry.id == id && p.entry.current)
 }
 
 /// The ids of the built-in profiles that count as current.
 pub fn current_ids() -> Vec<String> {
-    builtin_profiles()
-        .expect("built-in profiles")
-        .into_iter()
+    profiles()
+        .iter()
         .filter(|p| p.entry.current)
-        .map(|p| p.entry.id)
+        .map(|p| p.entry.id.clone())
         .collect()
 }
 
@@ -189,6 +208,9 @@ pub fn healthy() -> TargetReport {
         target: "rdp.example.com".into(),
         address: Some("192.0.2.10:3389".into()),
         status: Status::Ok,
+        verdict: None,
+        complete: true,
+        mode: Mode::Full,
         error: None,
         negotiation: Some(negotiation(vec![accepted("hybrid")], Nla::Required, false)),
         tls: Some(tls(GOOD)),

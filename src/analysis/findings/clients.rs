@@ -1,16 +1,8 @@
 //! Clients: the simulated clients that cannot connect, and those that share no version or suite at all.
 
 use super::{finding, Vars};
-use crate::model::{ClientResult, Finding, FindingId, Severity, TargetReport};
-
-/// High when a current client (a profile marked `current`) is among `list`, else medium.
-fn severity_of(list: &[&ClientResult]) -> Severity {
-    if list.iter().any(|c| c.current) {
-        Severity::High
-    } else {
-        Severity::Medium
-    }
-}
+use crate::analysis::verdict::lockout_severity;
+use crate::model::{ClientResult, Finding, FindingId, TargetReport};
 
 fn describe(list: &[&ClientResult]) -> String {
     list.iter()
@@ -39,7 +31,7 @@ pub(super) fn evaluate(report: &TargetReport, out: &mut Vec<Finding>) {
     if !shared.is_empty() {
         out.push(finding(
             FindingId::NoSharedSuite,
-            severity_of(&shared),
+            lockout_severity(&report.clients, &shared),
             None,
             Vars::new()
                 .set("count", shared.len())
@@ -58,7 +50,7 @@ pub(super) fn evaluate(report: &TargetReport, out: &mut Vec<Finding>) {
     let ids: Vec<&str> = failing.iter().map(|c| c.id.as_str()).collect();
     out.push(finding(
         FindingId::ClientIncompatible,
-        severity_of(&failing),
+        lockout_severity(&report.clients, &failing),
         (!errors.is_empty()).then_some("with-errors"),
         Vars::new()
             .set("failing", failing.len())

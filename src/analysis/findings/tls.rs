@@ -3,8 +3,8 @@
 use super::{finding, joined, supported_versions, Vars};
 use crate::analysis::suites::{self, SuiteClass};
 use crate::model::{
-    Finding, FindingId, ProtocolVersion, Severity, Status, Step, SuiteEntry, TargetReport,
-    TlsReport,
+    AlertDescription, ClientFailure, Finding, FindingId, ProtocolVersion, Severity, Status, Step,
+    SuiteEntry, TargetReport, TlsReport,
 };
 use crate::wire::tls::suites::Kx;
 
@@ -30,6 +30,82 @@ pub(super) fn evaluate(report: &TargetReport, out: &mut Vec<Finding>) {
     forward_secrecy(t, &supported, out);
     tls10_cbc(t, &supported, out);
     weak_dh(t, out);
+    client_auth(t, out);
+    sni(report, t, out);
+}
+
+/// A server that asks for a client certificate: RDP clients have none to send.
+fn client_auth(t: &TlsReport, out: &mut Vec<Finding>) {
+    let rejected = t.rejected_after_handshake.as_ref();
+    let required = t.client_certificate_requested
+        && (rejected.is_some() || t.modern_handshake_error.is_some());
+    if t.client_certificate_requested {
+        let how = rejected
+            .map(|r| r.detail.clone())
+            .or_else(|| t.modern_handshake_error.clone())
+            .unwrap_or_default();
+        out.push(finding(
+            FindingId::ClientCertRequired,
+            if required {
+                Severity::High
+            } else {
+                Severity::Low
+            },
+            Some(if required { "required" } else { "requested" }),
+            Vars::new().set("how", how),
+        ));
+    } else if let Some(r) = rejected {
+        out.push(finding(
+            FindingId::TlsRejectedAfterHandshake,
+            Severity::High,
+            None,
+            Vars::new().set("detail", &r.detail).set(
+                "alert",
+                r.alert
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|| "none".into()),
+            ),
+        ));
+    }
+}
+
+/// A server that refuses hellos for the name they carry in SNI (or for carrying none): alert unrecognized_name.
+fn sni(report: &TargetReport, t: &TlsReport, out: &mut Vec<Finding>) {
+    let refused: Vec<String> = report
+        .clients
+        .iter()
+        .filter(|c| c.failure == Some(ClientFailure::SniRefused))
+        .map(|c| c.id.clone())
+        .collect();
+    let after = t
+        .rejected_after_handshake
+        .as_ref()
+        .is_some_and(|r| r.alert == Some(AlertDescription::UNRECOGNIZED_NAME));
+    if refused.is_empty() && !after {
+        return;
+    }
+    out.push(finding(
+        FindingId::SniRequired,
+        Severity::High,
+        None,
+        Vars::new()
+            .set(
+                "clients",
+                if refused.is_empty() {
+                    "the scanner's own handshake".to_string()
+                } else {
+                    refused.join(", ")
+                },
+            )
+            .set(
+                "names",
+                report
+                    .certificate
+                    .as_ref()
+                    .map(|c| c.names.join(", "))
+                    .unwrap_or_else(|| "unknown (no certificate was read)".into()),
+            ),
+    ));
 }
 
 fn is_supported(tls: &TlsReport, version: ProtocolVersion) -> bool {
@@ -95,11 +171,9 @@ fn tls12(t: &TlsReport, supported: &[ProtocolVersion], out: &mut Vec<Finding>) {
     let tls13 = is_supported(t, ProtocolVersion::TLS1_3);
     out.push(finding(
         FindingId::Tls12Disabled,
-        if tls13 {
-            Severity::High
-        } else {
-            Severity::Critical
-        },
+        // High either way: who is locked out (and so how bad it is) is the client findings' and the verdict's
+        // to say, from the replayed hellos.
+        Severity::High,
         Some(if tls13 { "tls13" } else { "no-tls13" }),
         Vars::new().set("list", joined(supported)),
     ));

@@ -6,7 +6,7 @@ use crate::analysis::catalogue::{self, Vars};
 use crate::analysis::findings::{joined, standard_rdp_evidence, supported_versions};
 use crate::analysis::suites;
 use crate::model::{
-    Finding, Nla, ProtocolResult, Protocols, RuleOutcome, RuleResult, Status, SuiteEntry,
+    Finding, Mode, Nla, ProtocolResult, Protocols, RuleOutcome, RuleResult, Status, SuiteEntry,
     TargetReport,
 };
 use crate::wire::tls::SuiteInfo;
@@ -110,8 +110,25 @@ fn disable_commands(items: &[(&SuiteEntry, String)]) -> String {
         .join("; ")
 }
 
-/// Checks one rule against one target.
+/// Checks one rule against one target. A rule about the versions and suites a server accepts cannot pass on a
+/// partial enumeration (quick mode, or hellos that failed): a violation seen is reported, a pass is not claimed.
 pub fn check(policy: &Policy, rule: Rule, report: &TargetReport) -> Check {
+    let needs_enumeration = matches!(
+        rule,
+        Rule::MinTlsVersion | Rule::ForbiddenSuites | Rule::ForbiddenClasses
+    );
+    match check_rule(policy, rule, report) {
+        Check::Passed if needs_enumeration && report.mode == Mode::Quick => Check::Skipped(
+            "quick mode does not enumerate versions and suites: a pass cannot be claimed".into(),
+        ),
+        Check::Passed if needs_enumeration && !report.complete => Check::Skipped(
+            "the enumeration did not finish (see tls.anomalies): a pass cannot be claimed".into(),
+        ),
+        other => other,
+    }
+}
+
+fn check_rule(policy: &Policy, rule: Rule, report: &TargetReport) -> Check {
     if report.status == Status::Unreachable {
         return Check::Skipped("the target could not be scanned".into());
     }

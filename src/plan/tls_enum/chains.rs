@@ -28,6 +28,8 @@ pub(super) struct Seen {
     pub(super) first_error: Option<ScanError>,
     pub(super) anomalies: Vec<String>,
     pub(super) hellos: u64,
+    /// Some answer carried a CertificateRequest.
+    pub(super) cert_request: bool,
 }
 
 /// One step of a chain: what was offered and what was picked.
@@ -88,6 +90,8 @@ impl<O: Oracle> Run<O> {
                         offer.suites.len(),
                         attempt + 1
                     ));
+                    // Out of tries, or an error no retry cures (a protocol error): no more hellos.
+                    return None;
                 }
                 Err(_) => {
                     tokio::time::sleep(wait).await;
@@ -108,7 +112,9 @@ impl<O: Oracle> Run<O> {
                 group,
                 dh_bits,
                 chain,
+                cert_request,
             } => {
+                seen.cert_request |= *cert_request;
                 if let Some(g) = group {
                     if offer.groups.contains(g) {
                         seen.groups.insert(*g);

@@ -89,6 +89,8 @@ pub struct Enumeration {
     pub anomalies: Vec<String>,
     /// ClientHellos sent (each on its own connection).
     pub hellos: u64,
+    /// The server asked for a client certificate in some first flight (TLS 1.2 and older).
+    pub cert_request: bool,
 }
 
 /// Runs the whole enumeration against `oracle`.
@@ -260,6 +262,7 @@ pub async fn enumerate<O: Oracle>(
     out.first_error = seen.first_error;
     out.anomalies = seen.anomalies;
     out.hellos = seen.hellos;
+    out.cert_request = seen.cert_request;
     for (v, _) in out.versions.iter().filter(|(_, ok)| !ok) {
         out.suites.remove(v);
     }

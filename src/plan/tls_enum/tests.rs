@@ -39,6 +39,8 @@ struct Sim {
     rogue_suite: Option<CipherSuite>,
     /// Fails this many hellos with a reset before answering.
     flaky: AtomicU32,
+    /// Answers every hello with a protocol error (a reply no retry cures).
+    broken: bool,
     /// Answers a version it lacks with a protocol_version alert (else a plain refusal).
     version_alert: bool,
 }
@@ -52,6 +54,13 @@ impl Oracle for Arc<Sim> {
 
 impl Sim {
     fn answer(&self, offer: &Offer) -> Result<Answer, ScanError> {
+        if self.broken {
+            return Err(ScanError::new(
+                crate::model::Step::Tls,
+                crate::model::ErrorKind::Protocol,
+                "not TLS",
+            ));
+        }
         if self.flaky.load(Ordering::SeqCst) > 0 {
             self.flaky.fetch_sub(1, Ordering::SeqCst);
             return Err(ScanError::new(
@@ -67,6 +76,7 @@ impl Sim {
                 group: None,
                 dh_bits: None,
                 chain: vec![],
+                cert_request: false,
             });
         }
         // The highest version both support, not above the offer (TLS 1.3 only when asked for).
@@ -81,7 +91,10 @@ impl Sim {
             return Ok(if self.version_alert {
                 Answer::VersionRefused { detail }
             } else {
-                Answer::Refused { detail }
+                Answer::Refused {
+                    alert: None,
+                    detail,
+                }
             });
         };
         let ours = &self.suites[&version];
@@ -102,8 +115,10 @@ impl Sim {
                 group: Some(g),
                 dh_bits: None,
                 chain: vec![],
+                cert_request: false,
             }),
             _ => Ok(Answer::Refused {
+                alert: None,
                 detail: "handshake_failure".into(),
             }),
         }
@@ -209,6 +224,27 @@ fn a_suite_that_was_not_offered_is_never_believed() {
     assert!(e.suites.is_empty(), "{:?}", e.suites);
     assert!(
         e.anomalies.iter().any(|a| a.contains("not offered")),
+        "{:?}",
+        e.anomalies
+    );
+}
+
+#[test]
+fn protocol_errors_are_not_retried() {
+    let s = Sim {
+        broken: true,
+        ..sim(false)
+    };
+    let opts = EnumOptions {
+        backoff: Duration::from_millis(1),
+        ..EnumOptions::default()
+    };
+    let e = run(s, &candidates(20), opts);
+    assert!(e.first_error.is_some());
+    // One hello per chain and no retry: each anomaly says so once.
+    assert_eq!(e.hellos as usize, e.anomalies.len(), "{:?}", e.anomalies);
+    assert!(
+        e.anomalies.iter().all(|a| a.contains("after 1 tries")),
         "{:?}",
         e.anomalies
     );

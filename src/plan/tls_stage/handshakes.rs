@@ -4,15 +4,32 @@
 use tokio::net::TcpStream;
 
 use super::{path_of, Ready};
-use crate::model::{CredsspReport, Negotiated, NtlmReport, ScanError, SuiteEntry, Via};
+use crate::model::{
+    CredsspReport, Negotiated, NtlmReport, Rejection, ScanError, SuiteEntry, TlsReport, Via,
+};
 use crate::probe::raw::RawOracle;
 use crate::probe::tls::{handshake, handshake_and_keep, RustlsVersions, TlsSession};
 use crate::probe::{credssp, ProbeContext};
 use crate::wire::credssp::filetime_to_unix;
 use crate::wire::x224::Protocols;
 
-/// The modern (rustls) handshake: what it negotiated and the chain it saw.
-pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>), ScanError>;
+/// The modern (rustls) handshake: what it negotiated, the chain it saw, and what the server did about the client.
+pub type ModernResult = Result<(Negotiated, Vec<Vec<u8>>, AfterHandshake), ScanError>;
+
+/// What the server did about the client beyond the cipher: asked for a certificate, rejected it afterwards.
+#[derive(Debug, Clone, Default)]
+pub struct AfterHandshake {
+    pub cert_requested: bool,
+    pub rejected: Option<Rejection>,
+}
+
+impl AfterHandshake {
+    /// Records it in the TLS report.
+    pub fn apply(self, tls: &mut TlsReport) {
+        tls.client_certificate_requested |= self.cert_requested;
+        tls.rejected_after_handshake = self.rejected;
+    }
+}
 
 /// The CredSSP probe's report, and the server's clock from its NTLM CHALLENGE (Unix seconds), which the
 /// analysis compares with its own.
@@ -42,14 +59,21 @@ pub fn split_ready(ready: Vec<Ready>) -> (Option<Ready>, Option<TcpStream>, Vec<
     (modern, hybrid, pool)
 }
 
-fn negotiated(oracle: &RawOracle, session: TlsSession) -> (Negotiated, Vec<Vec<u8>>) {
+fn negotiated(
+    oracle: &RawOracle,
+    session: TlsSession,
+) -> (Negotiated, Vec<Vec<u8>>, AfterHandshake) {
     let n = Negotiated {
         version: session.version,
         suite: SuiteEntry::new(session.version, session.suite),
         via: Via::Rustls,
         path: path_of(oracle),
     };
-    (n, session.chain)
+    let after = AfterHandshake {
+        cert_requested: session.client_cert_requested,
+        rejected: session.rejected_after_handshake,
+    };
+    (n, session.chain, after)
 }
 
 /// The rustls handshake on the first ready connection (or a new one), and CredSSP on a HYBRID connection: the

@@ -102,11 +102,12 @@ fn tls_report(oracle: &RawOracle, e: Enumeration, modern: ModernResult) -> Stage
         .map(|(v, _)| *v)
         .collect();
     if supported.is_empty() {
-        if let Ok((n, chain)) = modern {
+        if let Ok((n, chain, after)) = modern {
             // rustls got through where every hand-built hello failed: report what it saw, and say the
             // enumeration is incomplete rather than claim no TLS.
             let version = vec![n.version];
             let mut tls = one_handshake(n);
+            after.apply(&mut tls);
             tls.anomalies = e.anomalies.clone();
             tls.anomalies.push(
                 "every hand-built ClientHello was refused while a rustls handshake succeeded: versions and \
@@ -159,10 +160,12 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
     tls.dh_bits = e.dh_bits;
     tls.anomalies = e.anomalies.clone();
     tls.hellos = e.hellos;
+    tls.client_certificate_requested = e.cert_request;
     // The certificate: from the rustls handshake, else from a hello that showed it in the clear.
     let chain = match (modern, e.chain_from) {
-        (Ok((n, chain)), _) => {
+        (Ok((n, chain, after)), _) => {
             tls.negotiated = Some(n);
+            after.apply(&mut tls);
             chain
         }
         (Err(err), from) => {

@@ -17,7 +17,11 @@ use crate::wire::tls::suites::{self, SuiteInfo};
 pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
     let rustls_error = match modern {
         // One handshake does not tell which versions the server accepts: no list for the analysis.
-        Ok((n, chain)) => return (Ok(one_handshake(n)), chain, Vec::new()),
+        Ok((n, chain, after)) => {
+            let mut tls = one_handshake(n);
+            after.apply(&mut tls);
+            return (Ok(tls), chain, Vec::new());
+        }
         Err(e) if e.kind == ErrorKind::Protocol || e.kind == ErrorKind::Reset => e,
         Err(e) => return (Err(e), Vec::new(), Vec::new()),
     };
@@ -37,6 +41,7 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
             version: v,
             suite,
             chain,
+            cert_request,
             ..
         }) = oracle.ask(offer).await
         {
@@ -47,7 +52,9 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
                     via: Via::Raw,
                     path: path_of(oracle),
                 };
-                return (Ok(one_handshake(n)), chain, Vec::new());
+                let mut tls = one_handshake(n);
+                tls.client_certificate_requested = cert_request;
+                return (Ok(tls), chain, Vec::new());
             }
         }
     }

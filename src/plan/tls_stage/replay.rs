@@ -38,9 +38,11 @@ pub async fn replay(
         let answer = match task.await {
             Ok(Ok(a)) => a,
             Ok(Err(e)) => Answer::Refused {
+                alert: None,
                 detail: e.to_string(),
             },
             Err(e) => Answer::Refused {
+                alert: None,
                 detail: format!("replay failed: {e}"),
             },
         };
