@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers and clients the integration tests start on loopback (xrdp, openssl s_server, FreeRDP
-# shadow server and client, Xvfb, sslscan) and the browser the HTML report test renders with (chromium), only when
-# some are missing. Debian/Ubuntu; run as root (or with sudo
-# available). Harmless when everything is already installed: it then changes nothing and needs no network.
+# shadow server and client, rdesktop, Xvfb, sslscan) and the browser the HTML report test renders with (chromium),
+# only when some are missing. Debian/Ubuntu; run as root (or with sudo available). Harmless when everything is
+# already installed: it then changes nothing and needs no network.
 set -euo pipefail
 
 # package -> a command it provides
@@ -11,13 +11,14 @@ declare -A provides=(
   [openssl]=openssl
   [freerdp2-shadow-x11]=freerdp-shadow-cli
   [freerdp2-x11]=xfreerdp
+  [rdesktop]=rdesktop
   [xvfb]=Xvfb
   [sslscan]=sslscan
   [chromium]=chromium
 )
 
 missing=()
-for pkg in xrdp openssl freerdp2-shadow-x11 freerdp2-x11 xvfb sslscan chromium; do
+for pkg in xrdp openssl freerdp2-shadow-x11 freerdp2-x11 rdesktop xvfb sslscan chromium; do
   # xrdp lives in /usr/sbin, which a non-root PATH may lack.
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "${provides[$pkg]}" >/dev/null 2>&1 \
     && ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs the real servers the tests need (xrdp, openssl, FreeRDP,
-# Xvfb, sslscan, chromium) when they are missing, then runs every test. Real-server tests fail, not skip, under CI=true.
-# Ends with one line that totals every test binary's results.
+# The whole test suite on a fresh machine: installs the real servers and clients the tests need (xrdp, openssl,
+# FreeRDP, rdesktop, Xvfb, sslscan, chromium) when they are missing, then runs every test. Real-server tests fail,
+# not skip, under CI=true. Ends with one line that totals every test binary's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh

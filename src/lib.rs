@@ -4,6 +4,7 @@
 //! probes, how many at once) -> [`analysis`] (pure: certificate verdict, findings) -> [`report`] (table, JSON).
 
 pub mod analysis;
+pub mod capture;
 pub mod exporter;
 pub mod fixtures;
 pub mod model;

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => runtime.block_on(scan(*args)),
         Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Capture(args) => runtime.block_on(capture(args)),
         Command::Demo(args) => runtime.block_on(demo(args)),
         Command::Exporter(args) => runtime.block_on(cli::exporter(args)),
         Command::Clients { clients } => cli::list_clients(clients.as_deref()),
@@ -377,6 +378,52 @@ async fn serve(args: ServeArgs) -> i32 {
             eprintln!("rdptls: {e}");
             exit::UNSCANNED
         }
+    }
+}
+
+/// `rdptls capture`: real clients turned into client profiles.
+async fn capture(args: cli::args::CaptureArgs) -> i32 {
+    if !(args.timeout > 0.0 && args.timeout <= 600.0) {
+        return usage("--timeout must be between 0 and 600 seconds");
+    }
+    let limits = rdptls::capture::CaptureLimits {
+        per_connection: Duration::from_secs_f64(args.timeout),
+        max_connections: args.max_connections.max(1),
+        count: args.count,
+        ..Default::default()
+    };
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "rdptls: note: capturing on {}, which is not a loopback address",
+            args.listen
+        );
+    }
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    eprintln!(
+        "rdptls: capturing ClientHellos on {addr} into {} (Ctrl-C stops)",
+        args.out.display()
+    );
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match rdptls::capture::capture_to_file(listener, &args.out, limits, shutdown, out).await {
+        Ok(s) => {
+            eprintln!(
+                "rdptls: {} ClientHellos, {} new profiles in {}",
+                s.hellos,
+                s.new_profiles,
+                args.out.display()
+            );
+            exit::OK
+        }
+        Err(e) => usage(e),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The client simulation agrees with the real FreeRDP client (`xfreerdp +auth-only`, Debian 12's 2.11 on
-//! OpenSSL 3) across several xrdp TLS configurations, and names the clients that fail and why.
+//! The client simulation agrees with the real clients across several xrdp TLS configurations: FreeRDP
+//! (`xfreerdp +auth-only`, Debian 12's 2.11 on OpenSSL 3) and rdesktop (Debian 12's 1.9.0 on GnuTLS 3.7); and it
+//! names the clients that fail and why.
 
 mod support;
 
@@ -10,7 +11,9 @@ use rdptls::analysis::clients;
 use rdptls::fixtures::FixtureCert;
 use rdptls::model::{ClientResult, Severity, TargetReport};
 use rdptls::scan::{scan_target, ScanOptions};
-use support::{require_server, XfreerdpClient, Xrdp, XrdpConfig};
+use support::{
+    require_server, RdesktopClient, XfreerdpClient, Xrdp, XrdpConfig, RDESKTOP_TLS_FAILED,
+};
 
 /// (name, ssl_protocols, tls_ciphers)
 const CONFIGS: [(&str, &str, &str); 6] = [
@@ -28,6 +31,39 @@ const CONFIGS: [(&str, &str, &str); 6] = [
         "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384",
     ),
     ("tls1.3 only", "TLSv1.3", "HIGH"),
+];
+
+/// (name, ssl_protocols, tls_ciphers, whether rdesktop 1.9 connects, measured here): each one a different reason.
+const RDESKTOP_CONFIGS: [(&str, &str, &str, bool); 7] = [
+    ("tls1.0 only", "TLSv1", "ALL:@SECLEVEL=0", true),
+    ("tls1.1 only", "TLSv1.1", "ALL:@SECLEVEL=0", true),
+    (
+        "tls1.2 ECDHE-RSA AES-GCM",
+        "TLSv1.2",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        true,
+    ),
+    // GnuTLS NORMAL:%COMPAT has no CBC-SHA256/384 suites.
+    (
+        "tls1.2 CBC-SHA256 only",
+        "TLSv1.2",
+        "AES128-SHA256:AES256-SHA256",
+        false,
+    ),
+    // ... but AES-CCM, which OpenSSL's DEFAULT (FreeRDP) lacks.
+    (
+        "tls1.2 AES-CCM only",
+        "TLSv1.2",
+        "AES128-CCM:AES256-CCM",
+        true,
+    ),
+    ("tls1.3 only", "TLSv1.3", "HIGH", true),
+    (
+        "tls1.2 DHE-RSA AES-GCM only",
+        "TLSv1.2",
+        "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384",
+        true,
+    ),
 ];
 
 fn xrdp(protocols: &str, ciphers: &str) -> Option<Xrdp> {
@@ -90,6 +126,43 @@ fn simulated_freerdp_agrees_with_the_real_client_on_every_configuration() {
         .flat_map(|h| h.join().expect("no panic"))
         .collect();
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
+}
+
+#[test]
+fn simulated_rdesktop_agrees_with_the_real_client_on_every_configuration() {
+    let handles: Vec<_> = RDESKTOP_CONFIGS
+        .iter()
+        .map(|&(name, protocols, ciphers, expected)| {
+            std::thread::spawn(move || {
+                let server = xrdp(protocols, ciphers)?;
+                let report = scan(server.port());
+                let (real, log) = require_server(RdesktopClient::run(server.port()))?;
+                let simulated = client(&report, "rdesktop");
+                if !real {
+                    assert!(log.contains(RDESKTOP_TLS_FAILED), "{name}: {log}");
+                }
+                let mut problems = Vec::new();
+                if simulated.connects != real {
+                    problems.push(format!(
+                        "{name}: rdesktop simulated connects={} ({:?}), real rdesktop connects={real}\n{log}",
+                        simulated.connects, simulated.reason
+                    ));
+                }
+                if real != expected {
+                    problems.push(format!(
+                        "{name}: real rdesktop connects={real}, measured before as {expected}\n{log}"
+                    ));
+                }
+                Some(problems)
+            })
+        })
+        .collect();
+    let problems: Vec<String> = handles
+        .into_iter()
+        .filter_map(|h| h.join().expect("no panic"))
+        .flatten()
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::model::codes::group_by_name;
+use crate::model::codes::{extension_by_name, group_by_name};
 use crate::model::{
     AlertDescription, Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult,
     ClientSecurity, ExtensionType, HelloShape, NamedGroup, Negotiation, Offer, ProtocolVersion,
@@ -54,7 +54,9 @@ pub struct ClientProfileEntry {
     /// The hello's extensions, exactly these in this order, by IANA name (`server_name`, `status_request`,
     /// `supported_groups`, `ec_point_formats`, `signature_algorithms`, `extended_master_secret`,
     /// `renegotiation_info`, `session_ticket`, `encrypt_then_mac`, `record_size_limit`, `padding`,
-    /// `supported_versions`, `psk_key_exchange_modes`, `key_share`). Absent: the scanner's default set.
+    /// `supported_versions`, `psk_key_exchange_modes`, `key_share`). Absent: the scanner's default set. Any other
+    /// registry name or `unknown(0x....)` (a captured client's ALPN, say) is accepted and left out of the replay:
+    /// see [`ClientProfile::unsent_extensions`].
     #[serde(default)]
     pub extensions: Option<Vec<String>>,
     /// `signature_algorithms`, in order, by IANA name (`rsa_pkcs1_sha256`, ...).
@@ -92,6 +94,10 @@ pub struct ClientProfile {
     pub unverified_versions: Vec<ProtocolVersion>,
     /// The hello's own shape, when the profile gives its extensions.
     pub shape: Option<HelloShape>,
+    /// Extensions the profile lists that the replay cannot build (ALPN, unknown codes, ...), in order: left out of
+    /// the replayed hello, which is otherwise the client's. A server that decides on one of them may answer the
+    /// real client differently.
+    pub unsent_extensions: Vec<ExtensionType>,
 }
 
 impl ClientProfile {
@@ -183,7 +189,7 @@ pub fn load(text: &str) -> Result<Vec<ClientProfile>, String> {
             );
         }
         unverified_versions.sort_unstable();
-        let shape = shape_of(&entry)?;
+        let (shape, unsent_extensions) = shape_of(&entry)?;
         out.push(ClientProfile {
             entry,
             versions,
@@ -191,13 +197,17 @@ pub fn load(text: &str) -> Result<Vec<ClientProfile>, String> {
             groups,
             unverified_versions,
             shape,
+            unsent_extensions,
         });
     }
     Ok(out)
 }
 
-/// The hello shape of a profile that lists its extensions; an unknown name is an error that names it.
-fn shape_of(entry: &ClientProfileEntry) -> Result<Option<HelloShape>, String> {
+/// The hello shape of a profile that lists its extensions, and the listed extensions the replay cannot send; a
+/// name that is neither a registry name nor `unknown(0x....)` is an error that names it.
+fn shape_of(
+    entry: &ClientProfileEntry,
+) -> Result<(Option<HelloShape>, Vec<ExtensionType>), String> {
     let id = &entry.id;
     let sni = match entry.sni.as_deref() {
         None | Some("name") => Sni::Name,
@@ -232,30 +242,38 @@ fn shape_of(entry: &ClientProfileEntry) -> Result<Option<HelloShape>, String> {
                 "client {id}: signature_algorithms, sni and session_id need `extensions`"
             ));
         }
-        return Ok(None);
+        return Ok((None, Vec::new()));
     };
-    let extensions = names
-        .iter()
-        .map(|n| {
-            ExtensionType::from_name(n)
-                .filter(|t| BUILDABLE.contains(t))
-                .ok_or_else(|| {
-                    format!("client {id}: extension {n:?} cannot be sent (known: {})", {
-                        BUILDABLE.map(|t| t.to_string()).join(", ")
-                    })
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(HelloShape {
+    let mut extensions = Vec::new();
+    let mut unsent = Vec::new();
+    for n in names {
+        let typ = extension_by_name(n).ok_or_else(|| {
+            format!(
+                "client {id}: unknown extension {n:?} (the replay sends {}; other IANA names and unknown(0x....) \
+are recorded but not sent)",
+                BUILDABLE.map(|t| t.to_string()).join(", ")
+            )
+        })?;
+        if extensions.contains(&typ) || unsent.contains(&typ) {
+            return Err(format!("client {id}: extension {n:?} listed twice"));
+        }
+        if BUILDABLE.contains(&typ) {
+            extensions.push(typ);
+        } else {
+            unsent.push(typ);
+        }
+    }
+    let shape = HelloShape {
         extensions,
         signature_algorithms,
         sni,
         empty_session_id,
-    }))
+    };
+    Ok((Some(shape), unsent))
 }
 
 /// The extensions a replayed hello can carry.
-const BUILDABLE: [ExtensionType; 14] = [
+pub(crate) const BUILDABLE: [ExtensionType; 14] = [
     ExtensionType::SERVER_NAME,
     ExtensionType::STATUS_REQUEST,
     ExtensionType::SUPPORTED_GROUPS,
@@ -509,6 +527,7 @@ mod tests {
             groups: vec![NamedGroup::X25519],
             unverified_versions: Vec::new(),
             shape: None,
+            unsent_extensions: Vec::new(),
         }
     }
 
@@ -693,7 +712,40 @@ mod tests {
                 p.entry.id
             );
             assert!(p.suites.len() <= 128, "{}", p.entry.id);
+            assert!(
+                p.unsent_extensions.is_empty(),
+                "{}: the shipped hellos are replayed whole",
+                p.entry.id
+            );
         }
+    }
+
+    #[test]
+    fn extensions_the_replay_cannot_send_are_kept_apart_and_typos_are_errors() {
+        let user = r#"
+[[client]]
+id = "captured"
+name = "Captured client"
+versions = ["TLS1.2"]
+suites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+groups = ["x25519"]
+extensions = ["server_name", "application_layer_protocol_negotiation", "supported_groups", "unknown(0x3a3b)"]
+"#;
+        let p = &load(user).unwrap()[0];
+        assert_eq!(
+            p.shape.as_ref().unwrap().extensions,
+            [ExtensionType::SERVER_NAME, ExtensionType::SUPPORTED_GROUPS]
+        );
+        assert_eq!(
+            p.unsent_extensions,
+            [ExtensionType::ALPN, ExtensionType(0x3a3b)]
+        );
+        let typo = user.replace("application_layer_protocol_negotiation", "alpn");
+        assert!(load(&typo)
+            .unwrap_err()
+            .contains("unknown extension \"alpn\""));
+        let twice = user.replace("unknown(0x3a3b)", "server_name");
+        assert!(load(&twice).unwrap_err().contains("listed twice"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod certificate;
+pub mod client_capture;
 pub mod clients;
 pub mod findings;
 pub mod policy;

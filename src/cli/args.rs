@@ -25,6 +25,9 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// Run a fixture RDP server (honest or hostile) for tests and CI; binds to loopback by default.
     Serve(ServeArgs),
+    /// Turn real clients into client profiles: an RDP server (loopback by default) that selects TLS, reads each
+    /// client's ClientHello, prints its JA4 and appends one profile per distinct hello to FILE (for --clients).
+    Capture(CaptureArgs),
     /// Start a built-in fixture server with an expired certificate, scan it, and print the report.
     Demo(DemoArgs),
     /// A Prometheus exporter in the blackbox_exporter style: GET /probe?target=HOST:PORT&module=quick|full.
@@ -68,6 +71,25 @@ pub struct ServeArgs {
     /// List the profiles and exit.
     #[arg(long)]
     pub list: bool,
+}
+
+#[derive(Args)]
+pub struct CaptureArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3389")]
+    pub listen: std::net::SocketAddr,
+    /// The profiles file to append to (created if missing), in the format of data/clients.toml.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Stop after this many ClientHellos.
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
+    /// Seconds one connection may take, from accept to its whole ClientHello (more than 0, at most 600).
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Stop after accepting this many connections.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub max_connections: usize,
 }
 
 #[derive(Args)]

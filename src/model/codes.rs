@@ -9,7 +9,9 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
-use crate::wire::tls::{suites, AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use crate::wire::tls::{
+    suites, AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion,
+};
 use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 
 /// The number inside `unknown(0x..)`, the spelling of a code without a name.
@@ -77,6 +79,12 @@ pub fn group_by_name(name: &str) -> Option<NamedGroup> {
         .into_iter()
         .find(|g| g.name() == Some(name))
         .or_else(|| unknown_code(name).and_then(|c| u16::try_from(c).ok().map(NamedGroup)))
+}
+
+/// The extension of an IANA name (`server_name`, `renegotiation_info`, ...) or `unknown(0x....)`.
+pub fn extension_by_name(name: &str) -> Option<ExtensionType> {
+    ExtensionType::from_name(name)
+        .or_else(|| unknown_code(name).and_then(|c| u16::try_from(c).ok().map(ExtensionType)))
 }
 
 /// The version of a label (`SSL3.0` ... `TLS1.3`) or `unknown(0x....)`.

@@ -15,4 +15,5 @@ mod tls;
 mod tests;
 
 pub use profiles::{Profile, UnknownProfile, HTTP_REPLY, RDSAAD_DISCONNECT};
+pub(crate) use server::read_request;
 pub use server::{bind, bind_with, serve, serve_with, FixtureServer, Limits};

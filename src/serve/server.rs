@@ -317,7 +317,10 @@ pub(super) async fn read_ts_request(
 }
 
 /// Reads one whole TPKT packet and decodes it as a Connection Request.
-async fn read_request(stream: &mut TcpStream, wait: Duration) -> io::Result<ConnectionRequest> {
+pub(crate) async fn read_request(
+    stream: &mut TcpStream,
+    wait: Duration,
+) -> io::Result<ConnectionRequest> {
     let mut header = [0u8; TPKT_HEADER_LEN];
     read_exact_within(stream, &mut header, wait).await?;
     let len = tpkt_packet_len(header).map_err(invalid_data)?;

@@ -1,5 +1,5 @@
 //! Real servers and clients on loopback for integration tests: xrdp, the FreeRDP shadow server, openssl s_server
-//! and the xfreerdp client, each started on a free 127.0.0.1 port in its own temporary directory and stopped on
+//! and the xfreerdp and rdesktop clients, each started on a free 127.0.0.1 port in its own temporary directory and stopped on
 //! drop.
 //!
 //! Use it from an integration test with `mod support;`. Starting is blocking (it waits until the port accepts),
@@ -37,12 +37,15 @@ use std::time::{Duration, Instant};
 use rdptls::fixtures::FixtureCert;
 
 mod openssl;
+mod rdesktop;
 mod x11;
 mod xfreerdp;
 mod xrdp;
 
 #[allow(unused_imports)]
 pub use openssl::*;
+#[allow(unused_imports)]
+pub use rdesktop::*;
 #[allow(unused_imports)]
 pub use x11::*;
 #[allow(unused_imports)]
@@ -52,7 +55,7 @@ pub use xrdp::*;
 
 /// How long a server gets to start accepting connections.
 pub const START_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one xfreerdp run may take.
+/// How long one client run (xfreerdp, rdesktop) may take.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Whether we run under CI (`CI=true` or `CI=1`): then a server that cannot start fails the test.

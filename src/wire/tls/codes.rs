@@ -35,6 +35,14 @@ impl ProtocolVersion {
     }
 }
 
+/// A GREASE value (RFC 8701 2): `0x?A?A` with both bytes equal. Clients put them among suites, extensions, groups,
+/// signature algorithms and versions, a different one on each connection, so that servers keep ignoring what they
+/// do not know.
+pub fn is_grease(value: u16) -> bool {
+    let [hi, lo] = value.to_be_bytes();
+    hi == lo && lo & 0x0F == 0x0A
+}
+
 /// A cipher suite code, RFC 8446 B.4 and the IANA TLS Cipher Suites registry. Names come from the suite table.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CipherSuite(pub u16);
@@ -269,18 +277,33 @@ code_registry! {
     SIGNATURE_ALGORITHMS => 13 => "signature_algorithms",
     /// RFC 7301.
     ALPN => 16 => "application_layer_protocol_negotiation",
+    /// RFC 6962 3.3.1.
+    SIGNED_CERTIFICATE_TIMESTAMP => 18 => "signed_certificate_timestamp",
     /// RFC 7685: zero bytes that pad the ClientHello.
     PADDING => 21 => "padding",
     ENCRYPT_THEN_MAC => 22 => "encrypt_then_mac",
     EXTENDED_MASTER_SECRET => 23 => "extended_master_secret",
+    /// RFC 8879.
+    COMPRESS_CERTIFICATE => 27 => "compress_certificate",
     /// RFC 8449.
     RECORD_SIZE_LIMIT => 28 => "record_size_limit",
+    /// RFC 9345.
+    DELEGATED_CREDENTIAL => 34 => "delegated_credential",
     SESSION_TICKET => 35 => "session_ticket",
     PRE_SHARED_KEY => 41 => "pre_shared_key",
+    EARLY_DATA => 42 => "early_data",
     SUPPORTED_VERSIONS => 43 => "supported_versions",
     COOKIE => 44 => "cookie",
     PSK_KEY_EXCHANGE_MODES => 45 => "psk_key_exchange_modes",
+    /// RFC 8446 4.2.6.
+    POST_HANDSHAKE_AUTH => 49 => "post_handshake_auth",
+    /// RFC 8446 4.2.3.
+    SIGNATURE_ALGORITHMS_CERT => 50 => "signature_algorithms_cert",
     KEY_SHARE => 51 => "key_share",
+    /// draft-agl-tls-nextprotoneg (NPN), as older browsers send it.
+    NEXT_PROTOCOL_NEGOTIATION => 13172 => "next_protocol_negotiation",
+    /// draft-ietf-tls-esni (ECH).
+    ENCRYPTED_CLIENT_HELLO => 0xFE0D => "encrypted_client_hello",
     /// RFC 5746 3.2.
     RENEGOTIATION_INFO => 0xFF01 => "renegotiation_info",
 }
@@ -453,6 +476,15 @@ mod tests {
             (AlertDescription(255), "unknown(0xff)"),
             (AlertDescription(1), "unknown(0x01)"),
         ]);
+    }
+
+    #[test]
+    fn grease_values_are_the_sixteen_of_rfc_8701() {
+        let grease: Vec<u16> = (0..=u16::MAX).filter(|v| is_grease(*v)).collect();
+        assert_eq!(grease.len(), 16);
+        assert_eq!(grease[0], 0x0A0A);
+        assert_eq!(grease[15], 0xFAFA);
+        assert!(grease.iter().all(|v| v & 0x0F0F == 0x0A0A));
     }
 
     #[test]

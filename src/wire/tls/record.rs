@@ -1,4 +1,5 @@
-//! The TLS record layer as a pure, incremental deframer: bytes in, whole server messages out.
+//! The TLS record layer as a pure, incremental deframer: bytes in, whole messages out (a server's flight for the
+//! probes, a client's ClientHello for the capture listener).
 //!
 //! Handshake messages are reassembled across records, and several messages in one record are split apart
 //! (Windows Server 2022 packs ServerHello, Certificate and ServerHelloDone into one record). Every length is
