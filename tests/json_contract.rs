@@ -173,8 +173,11 @@ fn every_documented_key_is_present_with_its_type() {
             ("anomalies", "array"),
             ("hellos", "number"),
             ("modern_handshake_error", "string|null"),
+            ("client_certificate_requested", "bool"),
+            ("rejected_after_handshake", "null|object"),
         ],
     );
+    assert_eq!(tls["client_certificate_requested"], false);
     let versions: Vec<&str> = tls["versions"]
         .as_array()
         .unwrap()
