@@ -652,6 +652,44 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a server whose every pick was not offered",
+        report: || {
+            let mut r = healthy();
+            r.status = Status::Error;
+            r.error = Some(ScanError::new(
+                Step::Tls,
+                ErrorKind::Protocol,
+                "the server answered 3 ClientHello(s) with picks that were not offered",
+            ));
+            r.certificate = None;
+            r.tls = Some(TlsReport {
+                violations: vec!["the server picked suite 0xbeef, which was not offered".into(); 3],
+                modern_handshake_error: Some("tls: peer misbehaved".into()),
+                ..TlsReport::default()
+            });
+            r
+        },
+        warn_days: 30,
+        expect: &[("tls-rogue-pick", High), ("tls-unavailable", Critical)],
+        contains: &[
+            ("tls-rogue-pick", "3 ServerHello(s)"),
+            ("tls-rogue-pick", "0xbeef"),
+            ("tls-rogue-pick", "peer misbehaved"),
+        ],
+    },
+    Case {
+        name: "an empty certificate list",
+        report: || {
+            let mut r = healthy();
+            r.certificate = None;
+            r.tls.as_mut().unwrap().certificate_list_empty = true;
+            r
+        },
+        warn_days: 30,
+        expect: &[("cert-missing", Critical)],
+        contains: &[("cert-missing", "no certificate")],
+    },
+    Case {
         name: "TLS 1.0 only",
         report: || {
             let mut r = healthy();

@@ -319,3 +319,57 @@ async fn pre_2018_credssp_is_a_finding_with_the_oracle_remediation_error() {
         .contains("CredSSP encryption oracle remediation"));
     assert!(f.detail.contains("6.1.7601"));
 }
+
+/// A server whose every pick was not offered: the picks are kept as evidence (and a finding), not read as "every
+/// ClientHello refused".
+#[tokio::test]
+async fn rogue_picks_are_reported_as_what_they_are() {
+    let (r, _) = scan(Profile::RogueSuite).await;
+    assert_eq!(r.status, Status::Error);
+    let err = r.error.as_ref().unwrap();
+    assert!(err.message.contains("not offered"), "{err}");
+    let tls = r.tls.as_ref().expect("the evidence is kept");
+    assert!(!tls.violations.is_empty());
+    assert!(
+        tls.violations.iter().any(|v| v.contains("0xbeef")),
+        "{:?}",
+        tls.violations
+    );
+    assert!(
+        tls.modern_handshake_error.is_some(),
+        "the rustls error is kept"
+    );
+    assert!(has_finding(&r, "tls-rogue-pick"), "{:?}", r.findings);
+}
+
+/// A Certificate message with an empty list gets a finding of its own.
+#[tokio::test]
+async fn an_empty_certificate_list_is_a_finding() {
+    let (r, _) = scan(Profile::EmptyCertificate).await;
+    assert!(r.certificate.is_none());
+    assert!(r.tls.as_ref().is_some_and(|t| t.certificate_list_empty));
+    assert!(has_finding(&r, "cert-missing"), "{:?}", r.findings);
+}
+
+/// An alert in a record stamped with a DTLS version (GnuTLS does this) is read as a refusal, not as "not TLS".
+#[tokio::test]
+async fn an_alert_stamped_with_a_dtls_version_is_a_refusal() {
+    let (r, _) = scan(Profile::DtlsAlert).await;
+    let err = r.error.as_ref().expect("no TLS in common");
+    assert!(!err.message.contains("not TLS"), "{err}");
+    assert!(err.message.contains("refused every ClientHello"), "{err}");
+}
+
+/// A TSRequest version outside 2 to 6 is a protocol error, never "patched".
+#[tokio::test]
+async fn an_impossible_credssp_version_is_an_error_not_a_patched_server() {
+    let (r, _) = scan(Profile::CredsspBadVersion).await;
+    let c = r.credssp.as_ref().expect("the CredSSP probe ran");
+    assert_eq!(c.version, None, "{c:?}");
+    assert_eq!(c.patched, None, "{c:?}");
+    assert!(
+        c.error.as_deref().unwrap_or("").contains("outside 2 to 6"),
+        "{c:?}"
+    );
+    assert!(!has_finding(&r, "credssp-unpatched"));
+}

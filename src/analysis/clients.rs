@@ -539,6 +539,7 @@ mod tests {
             dh_bits,
             chain: Vec::new(),
             cert_request: false,
+            certificate_empty: false,
         }
     }
 

@@ -68,6 +68,8 @@ finding_ids! {
     SniRequired => "sni-required",
     ClientCertRequired => "client-cert-required",
     TlsRejectedAfterHandshake => "tls-rejected-after-handshake",
+    TlsRoguePick => "tls-rogue-pick",
+    CertMissing => "cert-missing",
     // CredSSP.
     CredsspUnpatched => "credssp-unpatched",
     ClockSkew => "clock-skew",

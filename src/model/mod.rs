@@ -421,6 +421,12 @@ pub struct TlsReport {
     /// The server asked for a client certificate (RDP clients have none to send).
     #[serde(default)]
     pub client_certificate_requested: bool,
+    /// The server sent a Certificate message with an empty list.
+    #[serde(default)]
+    pub certificate_list_empty: bool,
+    /// Picks of versions or suites that were not offered (also among `anomalies`): never believed.
+    #[serde(default)]
+    pub violations: Vec<String>,
     /// TLS 1.3: the server ended the connection right after the handshake (it checks the client's Finished and
     /// certificate only then); null when it did not.
     #[serde(default)]

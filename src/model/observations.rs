@@ -73,6 +73,8 @@ pub enum Answer {
         chain: Vec<Vec<u8>>,
         /// The server asked for a client certificate (a CertificateRequest in the first flight, TLS <= 1.2).
         cert_request: bool,
+        /// The server sent a Certificate message with an empty list (TLS <= 1.2).
+        certificate_empty: bool,
     },
     /// An alert, or a close without a ServerHello: nothing offered is acceptable.
     Refused {

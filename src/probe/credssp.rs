@@ -69,6 +69,13 @@ pub async fn negotiate(
         Ok(r) => r?,
     };
     let request = TsRequest::decode(&bytes).map_err(|e| protocol(e.to_string()))?;
+    // MS-CSSP 2.2.1: versions 2 to 6 exist; anything else is not a CredSSP this scanner can judge.
+    if !(2..=6).contains(&request.version) {
+        return Err(protocol(format!(
+            "the server's TSRequest version {} is outside 2 to 6",
+            request.version
+        )));
+    }
     let challenge = match &request.nego_token {
         Some(token) => Some(NtlmChallenge::decode(token).map_err(|e| protocol(e.to_string()))?),
         None => None,

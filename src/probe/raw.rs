@@ -225,7 +225,8 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
                             hello = Some(h);
                         }
                         HandshakeType::CERTIFICATE => {
-                            flight.chain = Certificate::decode(&m.body).map_err(bad)?.chain
+                            flight.chain = Certificate::decode(&m.body).map_err(bad)?.chain;
+                            flight.certificate_empty = flight.chain.is_empty();
                         }
                         HandshakeType::CERTIFICATE_REQUEST => flight.cert_request = true,
                         HandshakeType::SERVER_KEY_EXCHANGE => {
@@ -276,6 +277,8 @@ struct Flight {
     dh_bits: Option<u32>,
     /// A CertificateRequest (TLS 1.2 and older, where the first flight is in the clear).
     cert_request: bool,
+    /// A Certificate message with an empty list.
+    certificate_empty: bool,
 }
 
 /// Checks the ServerHello against the offer: a pick of something not offered is a violation, never believed.
@@ -302,6 +305,7 @@ fn finish(spec: &ClientHelloSpec, hello: ServerHello, flight: Flight) -> Result<
         dh_bits: flight.dh_bits,
         chain: flight.chain,
         cert_request: flight.cert_request,
+        certificate_empty: flight.certificate_empty,
     })
 }
 
@@ -368,6 +372,7 @@ mod tests {
                 dh_bits: None,
                 chain: vec![],
                 cert_request: false,
+                certificate_empty: false,
             }
         );
     }

@@ -122,6 +122,44 @@ const UNPATCHED_2008_R2: Credssp = Credssp::Challenge {
     windows: (6, 1, 7601),
 };
 
+/// A TLS 1.2 ServerHello that picks suite 0xBEEF, which no client offers, then ServerHelloDone (RFC 5246
+/// 7.4.1.3, 7.4.5): a rogue pick, in one record.
+const ROGUE_SUITE: &[u8] = &[
+    0x16, 0x03, 0x03, 0x00, 0x2e, // record: handshake, TLS 1.2, 46 bytes
+    0x02, 0x00, 0x00, 0x26, 0x03, 0x03, // ServerHello, 38 bytes, TLS 1.2
+    0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50,
+    0x54, // random
+    0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x00, 0x01,
+    0x00, // session id: empty
+    0xbe, 0xef, // cipher suite 0xBEEF
+    0x00, // compression: null
+    0x0e, 0x00, 0x00, 0x00, // ServerHelloDone
+];
+
+/// A TLS 1.2 ServerHello for TLS_RSA_WITH_AES_128_CBC_SHA, then a Certificate message with an empty list, then
+/// ServerHelloDone: a server that has no certificate to show.
+const EMPTY_CERTIFICATE: &[u8] = &[
+    0x16, 0x03, 0x03, 0x00, 0x35, // record: handshake, TLS 1.2, 53 bytes
+    0x02, 0x00, 0x00, 0x26, 0x03, 0x03, // ServerHello, 38 bytes, TLS 1.2
+    0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50,
+    0x54, // random
+    0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x00, 0x02,
+    0x00, // session id: empty
+    0x00, 0x2f, // TLS_RSA_WITH_AES_128_CBC_SHA
+    0x00, // compression: null
+    0x0b, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, // Certificate: an empty certificate_list
+    0x0e, 0x00, 0x00, 0x00, // ServerHelloDone
+];
+
+/// A fatal handshake_failure alert in a record stamped with the DTLS 1.0 version 0xFEFF, as GnuTLS sends it.
+const DTLS_STAMPED_ALERT: &[u8] = &[0x15, 0xfe, 0xff, 0x00, 0x02, 0x02, 0x28];
+
+/// CredSSP answering with TSRequest version 4294967295: no CredSSP has such a version (2 to 6 exist).
+const IMPOSSIBLE_CREDSSP: Credssp = Credssp::Challenge {
+    version: u32::MAX,
+    windows: (10, 0, 20348),
+};
+
 /// One fixture server behaviour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Profile {
@@ -142,10 +180,14 @@ pub enum Profile {
     Reset,
     SlowDrip,
     Disconnect,
+    RogueSuite,
+    EmptyCertificate,
+    DtlsAlert,
+    CredsspBadVersion,
 }
 
 impl Profile {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 21] = [
         Self::Modern,
         Self::Tls13Only,
         Self::ExpiredCert,
@@ -163,6 +205,10 @@ impl Profile {
         Self::Reset,
         Self::SlowDrip,
         Self::Disconnect,
+        Self::RogueSuite,
+        Self::EmptyCertificate,
+        Self::DtlsAlert,
+        Self::CredsspBadVersion,
     ];
 
     /// The table: everything this profile does, in one row.
@@ -279,6 +325,37 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(HUGE_TLS_RECORD),
                 credssp: Credssp::None,
+            },
+            Self::RogueSuite => Spec {
+                name: "rogue-suite",
+                describe: "selects TLS, then answers every ClientHello with a ServerHello picking suite 0xBEEF, which nobody offers",
+                x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
+                tls: Tls::Instead(ROGUE_SUITE),
+                credssp: Credssp::None,
+            },
+            Self::EmptyCertificate => Spec {
+                name: "empty-certificate",
+                describe: "selects TLS, then answers with a TLS 1.2 ServerHello and a Certificate message whose list is empty",
+                x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
+                tls: Tls::Instead(EMPTY_CERTIFICATE),
+                credssp: Credssp::None,
+            },
+            Self::DtlsAlert => Spec {
+                name: "dtls-alert",
+                describe: "selects TLS, then refuses every ClientHello with a fatal alert in a record stamped with a DTLS version, as GnuTLS does",
+                x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
+                tls: Tls::Instead(DTLS_STAMPED_ALERT),
+                credssp: Credssp::None,
+            },
+            Self::CredsspBadVersion => Spec {
+                name: "credssp-bad-version",
+                describe: "like nla-required, but its CredSSP answers with TSRequest version 4294967295, which does not exist",
+                x224: X224::Confirm(FREERDP_NLA, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: IMPOSSIBLE_CREDSSP,
             },
             Self::Tarpit => Spec {
                 name: "tarpit",

@@ -20,6 +20,15 @@ pub(super) fn evaluate(report: &TargetReport, out: &mut Vec<Finding>) {
         }
     }
     let Some(t) = &report.tls else { return };
+    rogue_picks(t, out);
+    if t.certificate_list_empty && report.certificate.is_none() {
+        out.push(finding(
+            FindingId::CertMissing,
+            Severity::Critical,
+            None,
+            Vars::new(),
+        ));
+    }
     let supported = supported_versions(t);
     if supported.is_empty() {
         return;
@@ -32,6 +41,28 @@ pub(super) fn evaluate(report: &TargetReport, out: &mut Vec<Finding>) {
     weak_dh(t, out);
     client_auth(t, out);
     sni(report, t, out);
+}
+
+/// A server that picks versions or suites it was not offered: broken or hostile; its picks are never believed.
+fn rogue_picks(t: &TlsReport, out: &mut Vec<Finding>) {
+    if t.violations.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = t.violations.iter().take(3).map(String::as_str).collect();
+    out.push(finding(
+        FindingId::TlsRoguePick,
+        Severity::High,
+        None,
+        Vars::new()
+            .set("count", t.violations.len())
+            .set("examples", shown.join("; "))
+            .set(
+                "rustls",
+                t.modern_handshake_error
+                    .clone()
+                    .unwrap_or_else(|| "it completed".into()),
+            ),
+    ));
 }
 
 /// A server that asks for a client certificate: RDP clients have none to send.

@@ -30,6 +30,10 @@ pub(super) struct Seen {
     pub(super) hellos: u64,
     /// Some answer carried a CertificateRequest.
     pub(super) cert_request: bool,
+    /// Some answer carried an empty certificate list.
+    pub(super) certificate_empty: bool,
+    /// Picks of what was not offered (also in `anomalies`).
+    pub(super) violations: Vec<String>,
 }
 
 /// One step of a chain: what was offered and what was picked.
@@ -113,8 +117,10 @@ impl<O: Oracle> Run<O> {
                 dh_bits,
                 chain,
                 cert_request,
+                certificate_empty,
             } => {
                 seen.cert_request |= *cert_request;
+                seen.certificate_empty |= *certificate_empty;
                 if let Some(g) = group {
                     if offer.groups.contains(g) {
                         seen.groups.insert(*g);
@@ -133,7 +139,10 @@ impl<O: Oracle> Run<O> {
                     seen.chain_from = Some((*version, *suite));
                 }
             }
-            Answer::Violation { detail } => seen.anomalies.push(detail.clone()),
+            Answer::Violation { detail } => {
+                seen.anomalies.push(detail.clone());
+                seen.violations.push(detail.clone());
+            }
             Answer::Refused { .. } | Answer::VersionRefused { .. } => {}
         }
     }
@@ -186,7 +195,14 @@ impl<O: Oracle> Run<O> {
                         return (steps, ChainEnd::Downgraded(v));
                     }
                     if v != version || !remaining.contains(&suite) {
-                        self.lock().anomalies.push(format!(
+                        let mut seen = self.lock();
+                        seen.violations.push(format!(
+                            "asked for {} and got {} with suite 0x{:04x}, which was not offered",
+                            version_name(version),
+                            version_name(v),
+                            suite.0
+                        ));
+                        seen.anomalies.push(format!(
                             "asked for {} and got {} with suite 0x{:04x}, which was not offered",
                             version_name(version),
                             version_name(v),

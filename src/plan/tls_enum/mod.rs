@@ -91,6 +91,10 @@ pub struct Enumeration {
     pub hellos: u64,
     /// The server asked for a client certificate in some first flight (TLS 1.2 and older).
     pub cert_request: bool,
+    /// The server sent an empty certificate list in some first flight.
+    pub certificate_empty: bool,
+    /// Picks of versions or suites that were not offered: evidence of a broken or hostile server.
+    pub violations: Vec<String>,
 }
 
 /// Runs the whole enumeration against `oracle`.
@@ -121,10 +125,14 @@ pub async fn enumerate<O: Oracle>(
         let (tx, rx) = watch::channel(None::<bool>);
         let gated = *version < TLS12;
         let mut first = Some(tx);
-        for (i, part) in partitions(suites, opts.max_suites_per_hello, min)
-            .into_iter()
-            .enumerate()
-        {
+        // TLS 1.2's first partition shares one hello with every TLS 1.3 suite: leave room for them.
+        let max = if *version == TLS12 {
+            let tls13_len = tls13.as_ref().map_or(0, Vec::len);
+            opts.max_suites_per_hello.saturating_sub(tls13_len).max(1)
+        } else {
+            opts.max_suites_per_hello
+        };
+        for (i, part) in partitions(suites, max, min).into_iter().enumerate() {
             let (run, version) = (run.clone(), *version);
             if version == TLS13
                 && tls13.is_some()
@@ -263,6 +271,8 @@ pub async fn enumerate<O: Oracle>(
     out.anomalies = seen.anomalies;
     out.hellos = seen.hellos;
     out.cert_request = seen.cert_request;
+    out.certificate_empty = seen.certificate_empty;
+    out.violations = seen.violations;
     for (v, _) in out.versions.iter().filter(|(_, ok)| !ok) {
         out.suites.remove(v);
     }

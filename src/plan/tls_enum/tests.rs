@@ -77,6 +77,7 @@ impl Sim {
                 dh_bits: None,
                 chain: vec![],
                 cert_request: false,
+                certificate_empty: false,
             });
         }
         // The highest version both support, not above the offer (TLS 1.3 only when asked for).
@@ -116,6 +117,7 @@ impl Sim {
                 dh_bits: None,
                 chain: vec![],
                 cert_request: false,
+                certificate_empty: false,
             }),
             _ => Ok(Answer::Refused {
                 alert: None,
@@ -299,6 +301,39 @@ fn a_tls13_server_answers_the_combined_hello_at_tls13_and_both_versions_stay_exa
     assert_eq!(codes(&e.suites[&TLS13]), vec![0x1302, 0x1301]);
     assert_eq!(codes(&e.suites[&TLS12]), vec![200, 3, 150, 7, 40, 90]);
     assert_eq!(e.server_order[&TLS13], Some(true));
+}
+
+/// A simulated server that remembers the longest suite list it was offered.
+struct Longest(Sim, std::sync::atomic::AtomicUsize);
+
+impl Oracle for Arc<Longest> {
+    fn ask(&self, offer: Offer) -> impl Future<Output = Result<Answer, ScanError>> + Send {
+        self.1.fetch_max(offer.suites.len(), Ordering::SeqCst);
+        let answer = self.0.answer(&offer);
+        async move { answer }
+    }
+}
+
+#[test]
+fn no_hello_carries_more_suites_than_the_limit_even_with_one_connection() {
+    // 256 TLS 1.2 suites in two partitions of 128: the first shares its hello with the TLS 1.3 suites.
+    let mut cands = candidates(256);
+    cands.suites.retain(|(v, _)| *v != TLS10);
+    let opts = EnumOptions {
+        max_conns: 1,
+        ..EnumOptions::default()
+    };
+    let oracle = Arc::new(Longest(sim(false), std::sync::atomic::AtomicUsize::new(0)));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(enumerate(oracle.clone(), &cands, &opts));
+    let longest = oracle.1.load(Ordering::SeqCst);
+    assert!(
+        longest <= opts.max_suites_per_hello,
+        "{longest} suites in one hello"
+    );
 }
 
 #[test]

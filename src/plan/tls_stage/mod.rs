@@ -28,10 +28,14 @@ pub type Ready = (Option<Protocols>, TcpStream);
 /// What the stage's TLS part yields: the report (or why there is none), the certificate chain, and the versions
 /// the server accepts (empty when not enumerated).
 type Stage = (
-    Result<TlsReport, ScanError>,
+    Result<TlsReport, Failed>,
     Vec<Vec<u8>>,
     Vec<ProtocolVersion>,
 );
+
+/// Why the TLS stage has no result, with what it saw all the same (picks that were not offered, the rustls
+/// error), when it saw something.
+type Failed = (ScanError, Option<TlsReport>);
 
 /// Runs the TLS stage: fills `report.tls` (or the TLS error) and `report.credssp`, and returns what the
 /// analysis needs.
@@ -57,9 +61,10 @@ pub async fn run(
     report.credssp = credssp;
     match tls {
         Ok(tls) => report.tls = Some(tls),
-        Err(e) => {
+        Err((e, partial)) => {
             report.status = Status::Error;
             report.error = Some(e);
+            report.tls = partial;
         }
     }
     let client_answers = match &opts.client_offers {
@@ -121,7 +126,30 @@ suites are incomplete"
             return (Ok(tls), chain, version);
         }
         // What a failed rustls handshake saw is still the server's certificate.
-        let chain = modern.err().map(|f| f.chain).unwrap_or_default();
+        let failure = modern.err();
+        let rustls_error = failure.as_ref().map(|f| f.error.to_string());
+        let chain = failure.map(|f| f.chain).unwrap_or_default();
+        if !e.violations.is_empty() {
+            // Every answer picked something that was not offered: say so, and keep the evidence.
+            let err = ScanError::new(
+                Step::Tls,
+                ErrorKind::Protocol,
+                format!(
+                    "the server answered {} ClientHello(s) with picks that were not offered (tls.violations \
+has them): no TLS version and cipher suite it picks can be believed",
+                    e.violations.len()
+                ),
+            );
+            let partial = TlsReport {
+                anomalies: e.anomalies.clone(),
+                violations: e.violations.clone(),
+                hellos: e.hellos,
+                modern_handshake_error: rustls_error,
+                certificate_list_empty: e.certificate_empty,
+                ..TlsReport::default()
+            };
+            return (Err((err, Some(partial))), chain, supported);
+        }
         let err = e.first_error.clone().unwrap_or_else(|| {
             ScanError::new(
                 Step::Tls,
@@ -130,7 +158,7 @@ suites are incomplete"
 offer (SSL 3.0 to TLS 1.3, every registered suite)",
             )
         });
-        return (Err(err), chain, supported);
+        return (Err((err, None)), chain, supported);
     }
     let mut tls = TlsReport {
         versions: VERSIONS
@@ -166,6 +194,8 @@ offer (SSL 3.0 to TLS 1.3, every registered suite)",
     tls.anomalies = e.anomalies.clone();
     tls.hellos = e.hellos;
     tls.client_certificate_requested = e.cert_request;
+    tls.certificate_list_empty = e.certificate_empty;
+    tls.violations = e.violations.clone();
     // The certificate: from the rustls handshake, else from a hello that showed it in the clear (TLS 1.2 and
     // older), else from the failed rustls handshake, which records it before checking the server's signature
     // (TLS 1.3: `negotiated` stays null, no handshake completed).

@@ -24,7 +24,7 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
             return (Ok(tls), chain, Vec::new());
         }
         Err(f) if f.error.kind == ErrorKind::Protocol || f.error.kind == ErrorKind::Reset => f,
-        Err(f) => return (Err(f.error), f.chain, Vec::new()),
+        Err(f) => return (Err((f.error, None)), f.chain, Vec::new()),
     };
     for version in [ProtocolVersion::TLS1_2, ProtocolVersion::TLS1_0] {
         let mut usable: Vec<&SuiteInfo> =
@@ -59,5 +59,5 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
             }
         }
     }
-    (Err(failed.error), failed.chain, Vec::new())
+    (Err((failed.error, None)), failed.chain, Vec::new())
 }

@@ -220,6 +220,16 @@ impl TsRequest {
             let (tag, mut field) = tlv(&mut seq, "field")?;
             match tag {
                 TS_VERSION => {
+                    // A version is a non-negative INTEGER: a negative one (its first byte's top bit set) is an
+                    // error, never a huge version.
+                    let mut peek = field.clone();
+                    let negative = expect_tag(&mut peek, tag::INTEGER, "version")
+                        .ok()
+                        .and_then(|int| int.rest().first().copied())
+                        .is_some_and(|b| b & 0x80 != 0);
+                    if negative {
+                        return Err(DecodeError::invalid(PDU, "version", "negative"));
+                    }
                     out.version = integer(&mut field, "version")?;
                     have_version = true;
                 }
@@ -355,5 +365,21 @@ mod tests {
             [tag::INTEGER, tag::OCTET_STRING, tag::SEQUENCE],
             [0x02, 0x04, 0x30]
         );
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn a_negative_version_is_an_error_not_a_huge_version() {
+        // SEQUENCE { [0] { INTEGER -1 } }
+        let bytes = [0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0xff];
+        let err = TsRequest::decode(&bytes).unwrap_err();
+        assert!(err.to_string().contains("negative"), "{err}");
+        // A positive version that needs the extra zero byte still reads.
+        let bytes = [0x30, 0x06, 0xa0, 0x04, 0x02, 0x02, 0x00, 0xff];
+        assert_eq!(TsRequest::decode(&bytes).unwrap().version, 255);
     }
 }

@@ -17,6 +17,9 @@ pub const MAX_RECORD_LEN: usize = (1 << 14) + 2048;
 pub const MAX_HANDSHAKE_LEN: usize = 64 * 1024;
 /// Largest Certificate message, and the most bytes ever held (unparsed input plus a partial message).
 pub const MAX_BUFFERED: usize = 256 * 1024;
+/// The major byte of DTLS record versions (DTLS 1.0 is 0xFEFF, 1.2 0xFEFD; RFC 6347 4.1).
+const DTLS_MAJOR: u8 = 0xFE;
+
 /// Record header: type, version, length.
 const RECORD_HEADER_LEN: usize = 5;
 /// Handshake header: type, u24 length.
@@ -261,8 +264,11 @@ fn check_looks_like_tls(input: &[u8]) -> Result<(), DecodeError> {
         };
         return Err(DecodeError::invalid(PDU, "type", why));
     }
+    // GnuTLS stamps the alert that refuses an old version with a DTLS record version (0xFEFF, 0xFEFD): read it
+    // as the alert it is.
+    let dtls_alert = first == ContentType::ALERT.0 && input.get(1) == Some(&DTLS_MAJOR);
     if let Some(&major) = input.get(1) {
-        if major != 3 {
+        if major != 3 && !dtls_alert {
             return Err(DecodeError::invalid(
                 PDU,
                 "version",
@@ -270,7 +276,7 @@ fn check_looks_like_tls(input: &[u8]) -> Result<(), DecodeError> {
             ));
         }
     }
-    if let Some(&minor) = input.get(2) {
+    if let Some(&minor) = input.get(2).filter(|_| !dtls_alert) {
         if minor > 4 {
             return Err(DecodeError::invalid(
                 PDU,

@@ -225,3 +225,14 @@ fn alerts_and_handshake_can_interleave_and_several_alerts_share_a_record() {
     );
     assert!(deframe_chunks([&[21u8, 3, 3, 0, 3, 2, 40, 0][..]]).is_err());
 }
+
+#[test]
+fn an_alert_stamped_with_a_dtls_version_is_read_as_the_alert_it_is() {
+    // GnuTLS refuses an old version with a fatal protocol_version alert in a record stamped 0xFEFF (DTLS 1.0).
+    let msgs = deframe(&[21, 0xFE, 0xFF, 0, 2, 2, 70]);
+    assert_eq!(types(&msgs), ["alert protocol_version"]);
+    let msgs = deframe(&[21, 0xFE, 0xFD, 0, 2, 2, 40]);
+    assert_eq!(types(&msgs), ["alert handshake_failure"]);
+    // Only alerts: a handshake record with a DTLS version is still not TLS.
+    assert!(deframe_chunks([&[22u8, 0xFE, 0xFF, 0, 4, 2, 0, 0, 0][..]]).is_err());
+}
