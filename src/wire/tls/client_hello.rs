@@ -257,8 +257,13 @@ impl ClientHelloSpec {
         x25519: Option<&[u8; 32]>,
         padding: usize,
     ) -> Result<Vec<u8>, EncodeError> {
-        let Some(layout) = &self.layout else {
-            return self.default_extensions(tls13, max, x25519);
+        let default;
+        let layout = match &self.layout {
+            Some(layout) => layout,
+            None => {
+                default = self.default_layout(tls13, max);
+                &default
+            }
         };
         let mut exts = Vec::with_capacity(256);
         for typ in layout {
@@ -375,81 +380,31 @@ impl ClientHelloSpec {
         Ok(Some(data))
     }
 
-    /// The scanner's own extensions, in its own order.
-    fn default_extensions(
-        &self,
-        tls13: bool,
-        max: ProtocolVersion,
-        x25519: Option<&[u8; 32]>,
-    ) -> Result<Vec<u8>, EncodeError> {
-        let mut exts = Vec::with_capacity(256);
-        if let Some(host) = self.sni_host() {
-            // server_name_list of one host_name (type 0), RFC 6066 3.
-            let mut entry = vec![0u8];
-            put_vec_u16(&mut entry, "host_name", host.as_bytes())?;
-            let mut list = Vec::new();
-            put_vec_u16(&mut list, "server_name_list", &entry)?;
-            put_ext(&mut exts, ExtensionType::SERVER_NAME, &list)?;
-        }
+    /// The scanner's own extensions, in its own order: what a modern client sends, as far as the flags allow.
+    fn default_layout(&self, tls13: bool, max: ProtocolVersion) -> Vec<ExtensionType> {
+        let mut layout = vec![ExtensionType::SERVER_NAME];
         if self.ec_point_formats {
-            // ec_point_format_list of one: uncompressed (0), RFC 8422 5.1.2.
-            put_ext(&mut exts, ExtensionType::EC_POINT_FORMATS, &[1, 0])?;
+            layout.push(ExtensionType::EC_POINT_FORMATS);
         }
-        if !self.groups.is_empty() {
-            let groups: Vec<u8> = self.groups.iter().flat_map(|g| g.0.to_be_bytes()).collect();
-            let mut data = Vec::new();
-            put_vec_u16(&mut data, "supported_groups", &groups)?;
-            put_ext(&mut exts, ExtensionType::SUPPORTED_GROUPS, &data)?;
-        }
-        if max >= ProtocolVersion::TLS1_2 && !self.signature_algorithms.is_empty() {
-            let schemes: Vec<u8> = self
-                .signature_algorithms
-                .iter()
-                .flat_map(|s| s.0.to_be_bytes())
-                .collect();
-            let mut data = Vec::new();
-            put_vec_u16(&mut data, "signature_algorithms", &schemes)?;
-            put_ext(&mut exts, ExtensionType::SIGNATURE_ALGORITHMS, &data)?;
+        layout.push(ExtensionType::SUPPORTED_GROUPS);
+        // RFC 5246 7.4.1.4.1 forbids signature_algorithms below TLS 1.2.
+        if max >= ProtocolVersion::TLS1_2 {
+            layout.push(ExtensionType::SIGNATURE_ALGORITHMS);
         }
         if self.extended_master_secret {
-            put_ext(&mut exts, ExtensionType::EXTENDED_MASTER_SECRET, &[])?;
+            layout.push(ExtensionType::EXTENDED_MASTER_SECRET);
         }
         if self.renegotiation_info_ext {
-            // renegotiated_connection: empty on an initial handshake, RFC 5746 3.2.
-            put_ext(&mut exts, ExtensionType::RENEGOTIATION_INFO, &[0])?;
+            layout.push(ExtensionType::RENEGOTIATION_INFO);
         }
         if tls13 {
-            let mut versions: Vec<ProtocolVersion> = self
-                .versions
-                .iter()
-                .copied()
-                .filter(|v| *v >= ProtocolVersion::TLS1_0)
-                .collect();
-            versions.sort_unstable_by(|a, b| b.cmp(a));
-            versions.dedup();
-            let list: Vec<u8> = versions.iter().flat_map(|v| v.0.to_be_bytes()).collect();
-            let mut data = Vec::new();
-            writer::put_vec_u8(&mut data, PDU, "supported_versions", &list)?;
-            put_ext(&mut exts, ExtensionType::SUPPORTED_VERSIONS, &data)?;
-            // psk_dhe_ke (1) only, RFC 8446 4.2.9.
-            put_ext(&mut exts, ExtensionType::PSK_KEY_EXCHANGE_MODES, &[1, 1])?;
-            let shares = match (self.key_share, x25519) {
-                (KeyShareOffer::None, _) => None,
-                (KeyShareOffer::Empty, _) | (KeyShareOffer::X25519Real, None) => Some(Vec::new()),
-                (KeyShareOffer::X25519Real, Some(public)) => {
-                    // KeyShareEntry, RFC 8446 4.2.8: group, key_exchange<1..2^16-1>.
-                    let mut entry = NamedGroup::X25519.0.to_be_bytes().to_vec();
-                    put_vec_u16(&mut entry, "key_exchange", public)?;
-                    Some(entry)
-                }
-            };
-            if let Some(shares) = shares {
-                let mut data = Vec::new();
-                put_vec_u16(&mut data, "client_shares", &shares)?;
-                put_ext(&mut exts, ExtensionType::KEY_SHARE, &data)?;
-            }
+            layout.extend([
+                ExtensionType::SUPPORTED_VERSIONS,
+                ExtensionType::PSK_KEY_EXCHANGE_MODES,
+                ExtensionType::KEY_SHARE,
+            ]);
         }
-        Ok(exts)
+        layout
     }
 }
 
