@@ -3,6 +3,7 @@
 mod cli;
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,10 +12,10 @@ use clap::{CommandFactory, Parser};
 
 use cli::args::{Cli, ColorChoice, Command, DemoArgs, Format, ScanArgs, ServeArgs, ViewArgs};
 use rdptls::analysis::verdict::CheckThresholds;
-use rdptls::model::TargetReport;
+use rdptls::model::{Report, TargetReport};
 use rdptls::report::text::Layout;
 use rdptls::report::{self, exit};
-use rdptls::scan::{scan_many, ScanOptions};
+use rdptls::scan::{scan_many, scan_stream, ScanOptions};
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -151,11 +152,24 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(path: Option<&Path>) -> Result<Self, String> {
+    fn open(path: Option<&Path>, append: bool) -> Result<Self, String> {
         match path {
             None => Ok(Self::Stdout),
             Some(p) if p.as_os_str() == "-" => Ok(Self::Stdout),
-            Some(p) => std::fs::File::create(p)
+            Some(p) => std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .append(append)
+                .truncate(!append)
+                .open(p)
+                .and_then(|mut f| {
+                    // A cut last line stays on its own line: what is appended starts a new one.
+                    let cut = append && ends_cut(p);
+                    if cut {
+                        f.write_all(b"\n")?;
+                    }
+                    Ok(f)
+                })
                 .map(|f| Self::File(f, p.to_path_buf()))
                 .map_err(|e| format!("cannot write {}: {e}", p.display())),
         }
@@ -164,8 +178,16 @@ impl Sink {
     fn write(&mut self, text: &str) -> Result<(), String> {
         match self {
             Self::Stdout => {
-                out(text.strip_suffix('\n').unwrap_or(text));
-                Ok(())
+                let mut stdout = std::io::stdout().lock();
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                match writeln!(stdout, "{text}").and_then(|_| stdout.flush()) {
+                    // The reader is gone (`| head -1`): nothing more can be written, so stop at once.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                        std::process::exit(cli::signals::EXIT_SIGPIPE)
+                    }
+                    Err(e) => Err(format!("writing standard output: {e}")),
+                    Ok(()) => Ok(()),
+                }
             }
             Self::File(f, p) => f
                 .write_all(text.as_bytes())
@@ -179,6 +201,18 @@ impl Sink {
                 .map_err(|e| format!("writing {}: {e}", p.display())),
         }
     }
+}
+
+/// Whether a file ends in the middle of a line (a run that died while writing).
+fn ends_cut(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut last = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-1))?;
+            f.read_exact(&mut last)
+        })
+        .is_ok_and(|()| last[0] != b'\n')
 }
 
 async fn scan(args: ScanArgs) -> i32 {
@@ -197,15 +231,23 @@ async fn scan(args: ScanArgs) -> i32 {
         }
     };
     let fail_on = args.fail_on.severity();
-    let targets = match cli::read_targets(&args.targets, args.targets_file.as_deref()) {
+    let fleet = match cli::read_targets(
+        &args.targets,
+        args.targets_file.as_deref(),
+        args.max_targets,
+        args.shard,
+        args.resume.as_deref(),
+    ) {
         Ok(t) => t,
         Err(e) => return usage_code(e),
     };
+    let count = fleet.len();
     let mut opts = ScanOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         direct: args.direct,
         server_name: args.name.clone(),
         max_conns: usize::from(args.max_conns),
+        target_timeout: Some(Duration::from_secs_f64(args.target_timeout)),
         ..ScanOptions::default()
     };
     opts.analysis.warn_days = args.warn_days;
@@ -223,6 +265,9 @@ async fn scan(args: ScanArgs) -> i32 {
         opts.cookie = Some(c.clone());
     }
     opts.enumeration.max_conns = opts.max_conns;
+    opts.rate = args
+        .rate
+        .map(|n| std::sync::Arc::new(rdptls::probe::ConnectionRate::new(n)));
     opts.enumeration.delay = Duration::from_millis(args.delay);
     opts.enumeration.retries = args.retries;
     let policy = match &args.policy {
@@ -258,11 +303,13 @@ async fn scan(args: ScanArgs) -> i32 {
         }
     }
     // Output paths are checked (opened) before anything is scanned.
-    let mut sink = match Sink::open(args.output.as_deref()) {
+    // Resuming into the file being resumed appends to it.
+    let append = args.resume.is_some() && args.resume == args.output;
+    let mut sink = match Sink::open(args.output.as_deref(), append) {
         Ok(s) => s,
         Err(e) => return usage_code(e),
     };
-    let mut junit_sink = match args.junit.as_deref().map(|p| Sink::open(Some(p))) {
+    let mut junit_sink = match args.junit.as_deref().map(|p| Sink::open(Some(p), false)) {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return usage_code(e),
@@ -270,40 +317,81 @@ async fn scan(args: ScanArgs) -> i32 {
     let to_stdout = matches!(sink, Sink::Stdout);
     let layout = layout(&args.view, to_stdout);
     let quiet = args.view.quiet || args.no_progress;
-    let progress = cli::Progress::start(targets.len(), quiet);
+    let progress = cli::Progress::start(count, quiet);
     opts.stages = progress.stage_hook();
+    let (interrupt, received) = cli::signals::listen();
+    if to_stdout {
+        cli::signals::watch_stdout_reader();
+    }
+    let open_files = cli::limits::raise_open_files();
+    let requested = usize::from(args.concurrency);
+    let concurrency = cli::limits::fit_concurrency(requested, opts.max_conns, open_files);
+    if concurrency < requested.min(count) {
+        eprintln!(
+            "rdptls: note: scanning {concurrency} hosts at once, not {requested}: the open-file limit is {} (ulimit -n) \
+and one host may hold {} descriptors at --max-conns {}",
+            open_files.unwrap_or_default(),
+            cli::limits::per_host(opts.max_conns),
+            opts.max_conns
+        );
+    }
 
-    // The table and JSONL stream as targets finish, in the order given: a finished target waits for those
-    // before it.
-    let streaming = to_stdout && matches!(format, Format::Table | Format::Jsonl);
-    let mut pending: Vec<Option<TargetReport>> = vec![None; targets.len()];
-    let mut next = 0;
-    let report = scan_many(&targets, &opts, usize::from(args.concurrency), |i, t| {
-        progress.target_done(&t.target);
-        if !streaming {
-            return;
-        }
-        pending[i] = Some(t.clone());
-        while let Some(Some(ready)) = pending.get(next) {
+    // JSONL (to any sink) and the table (to standard output) stream: each target is written when it and those
+    // before it are done, in the order given, then dropped; the table keeps one summary line's facts per host.
+    // The other formats are documents of every target: they keep the reports.
+    let streaming = match format {
+        Format::Jsonl => true,
+        Format::Table => to_stdout,
+        _ => false,
+    };
+    let mut kept: Vec<TargetReport> = Vec::new();
+    let mut facts: Vec<(String, report::summary::HostFacts)> = Vec::new();
+    let mut code = exit::OK;
+    let mut write_error = None;
+    let end = scan_stream(
+        fleet.targets(),
+        &opts,
+        concurrency,
+        Some(interrupt),
+        |_, t| {
+            progress.target_done(&t.target);
+            code = code.max(report::target_exit_code(&t, fail_on));
+            if !streaming {
+                kept.push(t);
+                return ControlFlow::Continue(());
+            }
             let text = match format {
-                Format::Jsonl => report::json::render_line(ready),
-                _ => report::table::render_target(ready, &layout),
+                Format::Jsonl => report::json::render_line(&t),
+                _ => {
+                    facts.push((t.target.clone(), report::summary::HostFacts::of(&t)));
+                    report::table::render_target(&t, &layout)
+                }
             };
-            progress.suspend(|| out(&text));
-            next += 1;
-        }
-    })
+            match progress.suspend(|| sink.write(&text)) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    write_error = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        },
+    )
     .await;
     progress.finish();
+    if let Some(e) = write_error {
+        eprintln!("rdptls: {e}");
+        return if is_check { 3 } else { exit::USAGE };
+    }
+    let mut report = Report::new(kept, end.stats);
+    report.interrupted = end.interrupted;
 
     let thresholds = CheckThresholds {
         warn_days: args.warn_days,
         crit_days: args.crit_days,
     };
-    let mut code = report::exit_code(&report, fail_on);
     let rendered = match format {
         Format::Table if streaming => {
-            (report.targets.len() > 1).then(|| report::summary::render(&report, &layout))
+            (facts.len() > 1).then(|| report::summary::render_facts(&facts, &layout))
         }
         Format::Table => Some(report::table::render(&report, &layout)),
         Format::Jsonl if streaming => None,
@@ -338,7 +426,8 @@ async fn scan(args: ScanArgs) -> i32 {
             return exit::USAGE;
         }
     }
-    code
+    // An interrupted run wrote its report; its code says it was interrupted (130 SIGINT, 143 SIGTERM).
+    received.exit_code().unwrap_or(code)
 }
 
 async fn serve(args: ServeArgs) -> i32 {

@@ -126,6 +126,7 @@ pub fn complete(
     report.findings = findings;
     report.complete = report.mode == Mode::Full
         && report.status == Status::Ok
+        && report.cut_short.is_none()
         && report.tls.as_ref().is_none_or(|t| t.anomalies.is_empty());
     if let Some(p) = &opts.policy {
         policy::apply(p, report);

@@ -12,7 +12,9 @@ use rdptls::model::Severity;
     version,
     about = "Why does this Remote Desktop connection fail at the security layer, and what to fix",
     after_help = "Exit codes (scan): 0 nothing at or above --fail-on, 1 a finding at or above it, 2 usage error, \
-                  3 a target could not be scanned. With --format check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
+                  3 a target could not be scanned; 130 (SIGINT) or 143 (SIGTERM) after writing an interrupted run's \
+                  report, 141 when standard output's reader left. With --format check: 0 OK, 1 WARNING, 2 CRITICAL, \
+                  3 UNKNOWN."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -169,7 +171,8 @@ impl FailOn {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Targets: HOST, HOST:PORT, [IPv6]:PORT (port 3389 by default).
+    /// Targets: HOST, HOST:PORT, [IPv6]:PORT (port 3389 by default), a CIDR range (10.0.0.0/28,
+    /// [2001:db8::/120]:3390) or a port range (HOST:3389-3391).
     pub targets: Vec<String>,
     /// Read more targets from a file, one per line (`-` for standard input); `#` starts a comment.
     #[arg(long, short = 'f', value_name = "FILE")]
@@ -191,6 +194,10 @@ pub struct ScanArgs {
     /// Seconds allowed for each network step (connect, X.224, TLS): more than 0, at most 600.
     #[arg(long, default_value_t = 5.0, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: f64,
+    /// Seconds one target may take, every stage included: more than 0, at most 86400. When it passes, the
+    /// target's report keeps what was found, names the stage cut short (`cut_short`) and is `complete: false`.
+    #[arg(long, default_value_t = 120.0, value_name = "SECS", value_parser = parse_target_timeout)]
+    pub target_timeout: f64,
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Critical, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -208,8 +215,9 @@ pub struct ScanArgs {
     /// negotiation probes, and the rustls and CredSSP handshakes beside the enumeration, come on top): 1 to 64.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub max_conns: u16,
-    /// Hosts scanned at once: 1 to 256.
-    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// Hosts scanned at once: 1 to 4096, fewer when the descriptor limit (raised to the hard limit at start)
+    /// cannot hold them (said on standard error).
+    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub concurrency: u16,
     /// Warn when the certificate has fewer days left than this (cert-expiring; WARNING with --format check).
     #[arg(long, default_value_t = 30, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..=3650))]
@@ -243,6 +251,20 @@ pub struct ScanArgs {
     /// balancers and RD Connection Brokers route on it).
     #[arg(long, value_name = "NAME")]
     pub cookie: Option<String>,
+    /// The most targets the ranges may expand to, all lines together: 1 to 16777216 (a /8 needs 16777216).
+    #[arg(long, default_value_t = 65_536, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16_777_216))]
+    pub max_targets: u64,
+    /// Scan only shard I of N (I from 0): the targets whose position in the expanded list, counted from 0, is I
+    /// modulo N. N machines or jobs with the same list split it with no coordinator.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<rdptls::plan::fleet::Shard>,
+    /// Skip the targets that already have a line in this JSONL file (a cut last line is ignored; a missing file
+    /// skips nothing). With `-o` naming the same file, the new lines are appended.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub resume: Option<PathBuf>,
+    /// New connections per second, across every target: 1 to 100000 (no limit by default).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub rate: Option<u32>,
     /// No progress on standard error (as -q, but errors still show).
     #[arg(long)]
     pub no_progress: bool,
@@ -274,6 +296,19 @@ fn parse_timeout(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err("must be more than 0 and at most 600 seconds".into())
+    }
+}
+
+fn parse_shard(s: &str) -> Result<rdptls::plan::fleet::Shard, String> {
+    s.parse()
+}
+
+fn parse_target_timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err("must be more than 0 and at most 86400 seconds".into())
     }
 }
 

@@ -1,12 +1,16 @@
 //! The binary's helpers: targets, client profiles, progress on standard error, and the exporter's start.
 
 pub mod args;
+pub mod limits;
+pub mod signals;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use rdptls::analysis::clients::{self, ClientProfile};
-use rdptls::plan::{Stage, StageHook, Target};
+use rdptls::plan::fleet::{Shard, TargetSpec};
+use rdptls::plan::{Stage, StageHook};
 use rdptls::report::exit;
 
 /// Whether the command line asks for `--format check` (its usage errors exit 3, UNKNOWN).
@@ -17,11 +21,53 @@ pub fn wants_check_format(argv: &[std::ffi::OsString]) -> bool {
         || argv.iter().any(|a| a == "--format=check")
 }
 
+/// The targets of a run: each line of the command line and of the targets file, expanded lazily in the order
+/// given, less the other shards' and those already done.
+pub struct Fleet {
+    specs: Vec<TargetSpec>,
+    shard: Option<Shard>,
+    done: HashSet<String>,
+}
+
+impl Fleet {
+    /// The targets to scan, in order.
+    pub fn targets(&self) -> impl Iterator<Item = String> + '_ {
+        let shard = self.shard;
+        self.specs
+            .iter()
+            .flat_map(TargetSpec::targets)
+            .enumerate()
+            .filter(move |(i, _)| shard.is_none_or(|s| s.holds(*i as u64)))
+            .map(|(_, t)| t)
+            .filter(|t| !self.done.contains(t))
+    }
+
+    /// How many targets there are to scan.
+    pub fn len(&self) -> usize {
+        if self.done.is_empty() {
+            let total: u64 = self.specs.iter().map(TargetSpec::len).sum();
+            let mine = match self.shard {
+                None => total,
+                Some(s) => total / s.count + u64::from(total % s.count > s.index),
+            };
+            usize::try_from(mine).unwrap_or(usize::MAX)
+        } else {
+            self.targets().count()
+        }
+    }
+}
+
 /// The targets of the command line and of the targets file (a UTF-8 BOM and `#` comments ignored), each checked:
-/// a target that cannot be right (a URL, port 0 or above 65535, an unclosed `[`) is a usage error, before any
-/// scan.
-pub fn read_targets(given: &[String], file: Option<&Path>) -> Result<Vec<String>, String> {
-    let mut targets: Vec<String> = given.to_vec();
+/// a target that cannot be right (a URL, port 0 or above 65535, an unclosed `[`, a range past `max_targets`) is
+/// a usage error, before any scan.
+pub fn read_targets(
+    given: &[String],
+    file: Option<&Path>,
+    max_targets: u64,
+    shard: Option<Shard>,
+    resume: Option<&Path>,
+) -> Result<Fleet, String> {
+    let mut lines: Vec<String> = given.to_vec();
     if let Some(path) = file {
         let text = if path.as_os_str() == "-" {
             std::io::read_to_string(std::io::stdin())
@@ -30,20 +76,62 @@ pub fn read_targets(given: &[String], file: Option<&Path>) -> Result<Vec<String>
             std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        targets.extend(
+        lines.extend(
             text.lines()
                 .map(|l| l.split('#').next().unwrap_or("").trim())
                 .filter(|l| !l.is_empty())
                 .map(str::to_string),
         );
     }
-    if targets.is_empty() {
+    if lines.is_empty() {
         return Err("no target given (rdptls scan HOST[:PORT] ...)".into());
     }
-    for t in &targets {
-        Target::parse(t).map_err(|e| format!("target {t:?}: {e}"))?;
+    let mut specs = Vec::with_capacity(lines.len());
+    let mut total: u64 = 0;
+    for t in &lines {
+        let spec = TargetSpec::parse(t, max_targets).map_err(|e| format!("target {t:?}: {e}"))?;
+        total = total.saturating_add(spec.len());
+        if total > max_targets {
+            return Err(format!(
+                "the targets expand to more than {max_targets} (--max-targets raises the cap, up to {})",
+                rdptls::plan::fleet::MAX_TARGETS_LIMIT
+            ));
+        }
+        specs.push(spec);
     }
-    Ok(targets)
+    let done = match resume {
+        None => HashSet::new(),
+        Some(path) => done_targets(path)?,
+    };
+    Ok(Fleet { specs, shard, done })
+}
+
+/// The targets that already have a line in a JSONL report; lines that are not whole JSON objects (a last line
+/// cut by a crash) are ignored, and a missing file holds none.
+fn done_targets(path: &Path) -> Result<HashSet<String>, String> {
+    use std::io::BufRead;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "rdptls: note: {} does not exist yet: nothing to resume",
+                path.display()
+            );
+            return Ok(HashSet::new());
+        }
+        Err(e) => return Err(format!("reading {}: {e}", path.display())),
+    };
+    let mut done = HashSet::new();
+    // Line by line: the file may be far larger than the set of targets it names.
+    for line in std::io::BufReader::new(file).split(b'\n') {
+        let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) {
+            if let Some(t) = v.get("target").and_then(|t| t.as_str()) {
+                done.insert(t.to_string());
+            }
+        }
+    }
+    Ok(done)
 }
 
 /// The client profiles to replay: the built-in ones, extended by `--clients`, or only `--clients-only`'s; less
@@ -150,7 +238,7 @@ impl Progress {
     }
 
     /// Runs `f` (which prints) above the bar, not through it.
-    pub fn suspend(&self, f: impl FnOnce()) {
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.bar {
             Some(bar) => bar.suspend(f),
             None => f(),

@@ -33,6 +33,9 @@ pub struct Report {
     pub version: u32,
     pub targets: Vec<TargetReport>,
     pub stats: Stats,
+    /// The run was stopped by SIGINT or SIGTERM: `targets` holds the targets that had started, and no others.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -44,6 +47,7 @@ impl Report {
             version: REPORT_VERSION,
             targets,
             stats,
+            interrupted: false,
         }
     }
 }
@@ -101,8 +105,13 @@ pub enum ErrorKind {
     NotRdp,
     /// The peer spoke the protocol, but wrongly.
     Protocol,
-    /// Name resolution or a local error.
+    /// Name resolution or another error.
     Other,
+    /// Our side, not the server: no file descriptor, no buffer space or no local address (EMFILE, ENFILE,
+    /// ENOBUFS, EADDRNOTAVAIL) after waiting and retrying. Never a server's answer.
+    Local,
+    /// The target's `--target-timeout` passed, or the run was interrupted, before this step ended.
+    Deadline,
 }
 
 /// Why a target could not be scanned, and where.
@@ -165,7 +174,41 @@ pub struct TargetReport {
     /// With `--policy`: each rule the policy checks, and what it found. Absent without a policy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<RuleResult>,
+    /// The stage the target's deadline (or an interrupted run) cut short; absent when every stage ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_short: Option<CutShort>,
     pub stats: Stats,
+}
+
+/// Where and why a target's scan was stopped before its end. What the earlier stages found is kept.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CutShort {
+    pub stage: ScanStage,
+    pub reason: CutReason,
+}
+
+/// A stage of one target's scan, in the order they run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanStage {
+    /// Name resolution.
+    Resolve,
+    /// The X.224 negotiation matrix.
+    Negotiation,
+    /// TLS versions and suites, the modern handshake, the certificate and CredSSP.
+    Tls,
+    /// The client replays.
+    Clients,
+}
+
+/// Why a scan was cut short.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CutReason {
+    /// `--target-timeout` passed.
+    Deadline,
+    /// SIGINT or SIGTERM, and the grace period passed.
+    Interrupted,
 }
 
 /// How much a scan covers.

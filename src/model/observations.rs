@@ -98,6 +98,9 @@ pub struct TlsObservations {
     /// Per client offer (in the order given): the server's answer to it; `None` when there was no TLS path to
     /// replay it on.
     pub client_answers: Vec<Option<Answer>>,
+    /// Positions in `client_answers` of the offers whose replay failed on our side (`kind: local`): no answer, and
+    /// no verdict to draw from it.
+    pub not_replayed: Vec<usize>,
     /// The server's clock from its NTLM CHALLENGE (Unix seconds), when the CredSSP probe got one.
     pub credssp_server_time: Option<i64>,
 }

@@ -2,6 +2,8 @@
 //! the probes saw (negotiation, TLS, CredSSP) and hands the rest to the analysis as observations; it decides
 //! nothing about findings or clients.
 
+mod cutoff;
+pub mod fleet;
 pub mod negotiation;
 pub mod target;
 pub mod tls_enum;
@@ -12,11 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::model::{
-    ErrorKind, Mode, Offer, ScanError, Stats, Status, Step, TargetReport, TlsObservations,
+    ErrorKind, Mode, Offer, ScanError, ScanStage, Stats, Status, Step, TargetReport,
+    TlsObservations,
 };
 use crate::probe::raw::RawOracle;
-use crate::probe::{connect, ProbeContext};
+use crate::probe::{connect, ConnectionRate, ProbeContext};
 
+pub use cutoff::{Cutoff, Interrupt, InterruptSender, Scoped};
 pub use target::Target;
 
 /// What the plan needs to know: the probes' settings and the client hellos to replay.
@@ -40,6 +44,12 @@ pub struct PlanOptions {
     pub client_offers: Option<Arc<Vec<Offer>>>,
     /// Told each stage as it starts, for a progress display.
     pub stages: StageHook,
+    /// The most one target may take, every stage included (`--target-timeout`); `None`: no bound but the steps'.
+    pub target_timeout: Option<Duration>,
+    /// Set when the run is interrupted: in-flight targets end when its grace period passes.
+    pub interrupt: Option<Interrupt>,
+    /// `--rate`: new connections per second across every target, shared by their probe contexts.
+    pub rate: Option<Arc<ConnectionRate>>,
 }
 
 /// A stage of one target's scan, as a progress display names it.
@@ -103,6 +113,9 @@ impl Default for PlanOptions {
             cookie: None,
             client_offers: None,
             stages: StageHook::default(),
+            target_timeout: None,
+            interrupt: None,
+            rate: None,
         }
     }
 }
@@ -113,25 +126,28 @@ pub async fn run(typed: &str, opts: &PlanOptions) -> (TargetReport, TlsObservati
     let started = Instant::now();
     let mut ctx = ProbeContext::new(opts.timeout);
     ctx.cookie = opts.cookie.clone();
+    ctx.rate = opts.rate.clone();
     let mut report = empty_report(typed);
     if opts.quick {
         report.mode = Mode::Quick;
     }
     let mut seen = TlsObservations::default();
+    let cutoff = Cutoff::new(opts, started);
     match Target::parse(typed) {
         Err(e) => fail(
             &mut report,
             ScanError::new(Step::Resolve, ErrorKind::Other, e),
         ),
-        Ok(target) => match target.resolve(opts.timeout).await {
-            Err(e) => fail(&mut report, e),
-            Ok(addr) => {
+        Ok(target) => match cutoff.within(target.resolve(opts.timeout)).await {
+            Err(reason) => cutoff.cut(&mut report, ScanStage::Resolve, reason),
+            Ok(Err(e)) => fail(&mut report, e),
+            Ok(Ok(addr)) => {
                 report.address = Some(addr.to_string());
                 let name = opts
                     .server_name
                     .clone()
                     .unwrap_or_else(|| target.host.clone());
-                seen = run_probes(&ctx, addr, &name, opts, &mut report).await;
+                seen = run_probes(&ctx, addr, &name, opts, &cutoff, &mut report).await;
             }
         },
     }
@@ -159,6 +175,7 @@ pub fn empty_report(typed: &str) -> TargetReport {
         clients: Vec::new(),
         findings: Vec::new(),
         policy: Vec::new(),
+        cut_short: None,
         stats: Stats::default(),
     }
 }
@@ -166,6 +183,8 @@ pub fn empty_report(typed: &str) -> TargetReport {
 /// Records why the target could not be scanned (or where the scan stopped), and what that means for its status.
 pub fn fail(report: &mut TargetReport, error: ScanError) {
     report.status = match (error.step, error.kind) {
+        // Our own limits and failures say nothing about the server's reachability.
+        (_, ErrorKind::Local | ErrorKind::Deadline) => Status::Error,
         (Step::Resolve | Step::Connect, _) => Status::Unreachable,
         (Step::X224, ErrorKind::Timeout | ErrorKind::Reset | ErrorKind::NotRdp) => {
             Status::Unreachable
@@ -181,24 +200,36 @@ async fn run_probes(
     addr: SocketAddr,
     name: &str,
     opts: &PlanOptions,
+    cutoff: &Cutoff,
     report: &mut TargetReport,
 ) -> TlsObservations {
     let (path, ready) = if opts.direct {
-        match connect(ctx, addr).await {
-            Ok(s) => (None, vec![(None, s)]),
-            Err(e) => {
+        match cutoff.within(connect(ctx, addr)).await {
+            Ok(Ok(s)) => (None, vec![(None, s)]),
+            Ok(Err(e)) => {
                 fail(report, e);
+                return TlsObservations::default();
+            }
+            Err(reason) => {
+                cutoff.cut(report, ScanStage::Tls, reason);
                 return TlsObservations::default();
             }
         }
     } else {
         opts.stages.starts(Stage::Negotiation);
-        match negotiation::matrix(ctx, addr, opts, report).await {
-            Some((path, ready)) => (
+        match cutoff
+            .within(negotiation::matrix(ctx, addr, opts, report))
+            .await
+        {
+            Ok(Some((path, ready))) => (
                 Some(path),
                 ready.into_iter().map(|(p, s)| (Some(p), s)).collect(),
             ),
-            None => return TlsObservations::default(),
+            Ok(None) => return TlsObservations::default(),
+            Err(reason) => {
+                cutoff.cut(report, ScanStage::Negotiation, reason);
+                return TlsObservations::default();
+            }
         }
     };
     opts.stages.starts(Stage::Tls);
@@ -208,5 +239,5 @@ async fn run_probes(
         path,
         Some(name.to_string()),
     ));
-    tls_stage::run(oracle, ready, name, opts, report).await
+    tls_stage::run(oracle, ready, name, opts, cutoff, report).await
 }

@@ -46,28 +46,45 @@ pub(super) async fn matrix(
         Protocols::RDSAAD,
     ];
     let mut tasks = Vec::new();
+    let mut local: Option<ScanError> = None;
     for p in others {
         let ctx = ctx.clone();
         let sem = semaphore.clone();
-        tasks.push(tokio::spawn(async move {
+        tasks.push(super::Scoped::spawn(async move {
             let _permit = sem.acquire_owned().await;
-            classify(p, negotiate(&ctx, addr, p).await)
+            let outcome = negotiate(&ctx, addr, p).await;
+            let local = outcome
+                .as_ref()
+                .err()
+                .filter(|e| e.kind == ErrorKind::Local)
+                .cloned();
+            (classify(p, outcome), local)
         }));
     }
     let mut probes = vec![ssl_probe];
     for (task, p) in tasks.into_iter().zip(others) {
-        let (probe, stream, bare) = task.await.unwrap_or_else(|e| {
+        let ((probe, stream, bare), shortage) = task.await.unwrap_or_else(|e| {
             (
-                error_probe(p, format!("probe task failed: {e}")),
+                (
+                    error_probe(p, format!("probe task failed: {e}")),
+                    None,
+                    false,
+                ),
                 None,
-                false,
             )
         });
+        local = local.or(shortage);
         legacy |= bare;
         ready.extend(stream.map(|s| (p, s)));
         probes.push(probe);
     }
     // Report in the canonical order: rdp, ssl, hybrid, rdstls, hybrid_ex, rdsaad.
+    if let Some(e) = local {
+        // A probe that failed on our side says nothing about the server: no conclusion (NLA, standard RDP
+        // security) is drawn from a matrix with a hole in it.
+        fail(report, e);
+        return None;
+    }
     probes.sort_by_key(|p| Protocols::ALL.iter().position(|q| *q == p.protocol));
     report.negotiation = Some(conclude(probes, legacy));
     let path = [Protocols::SSL, Protocols::HYBRID, Protocols::HYBRID_EX]

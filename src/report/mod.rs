@@ -12,7 +12,7 @@ pub mod table;
 pub mod text;
 
 use crate::analysis::policy::Rule;
-use crate::model::{Finding, Report, Severity, Status};
+use crate::model::{Finding, Report, Severity, Status, TargetReport};
 
 /// Exit codes, the CI contract.
 pub mod exit {
@@ -30,15 +30,23 @@ pub mod exit {
 /// otherwise a finding at or above `fail_on` fails, and so does any violated policy rule (`policy-*`): a policy
 /// lists what must not happen.
 pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> i32 {
-    let unscanned = report.targets.iter().any(|t| t.status != Status::Ok);
-    if unscanned {
+    report
+        .targets
+        .iter()
+        .map(|t| target_exit_code(t, fail_on))
+        .max()
+        .unwrap_or(exit::OK)
+}
+
+/// One target's part of [`exit_code`]: the run's code is the highest of its targets', so a streamed run keeps
+/// the code and drops the target.
+pub fn target_exit_code(t: &TargetReport, fail_on: Option<Severity>) -> i32 {
+    if t.status != Status::Ok {
         return exit::UNSCANNED;
     }
     let failing = fail_on.is_some_and(|level| {
-        report
-            .targets
+        t.findings
             .iter()
-            .flat_map(|t| &t.findings)
             .any(|f| f.severity >= level || Rule::of_finding(f.id).is_some())
     });
     if failing {

@@ -54,14 +54,23 @@ pub fn nla_word(nla: Option<Nla>) -> &'static str {
 
 /// The fleet summary: one line per host, in the order given.
 pub fn render(report: &Report, layout: &Layout) -> String {
-    let mut out = format!(
-        "{}\n",
-        layout.bold(&format!("Summary: {} hosts", report.targets.len()))
-    );
-    let host_w = report
+    let hosts: Vec<(String, HostFacts)> = report
         .targets
         .iter()
-        .map(|t| text::width(&t.target))
+        .map(|t| (t.target.clone(), HostFacts::of(t)))
+        .collect();
+    render_facts(&hosts, layout)
+}
+
+/// The fleet summary from each host's facts: what a streamed table keeps of a target once it is printed.
+pub fn render_facts(hosts: &[(String, HostFacts)], layout: &Layout) -> String {
+    let mut out = format!(
+        "{}\n",
+        layout.bold(&format!("Summary: {} hosts", hosts.len()))
+    );
+    let host_w = hosts
+        .iter()
+        .map(|(t, _)| text::width(t))
         .max()
         .unwrap_or(4)
         .clamp(4, 28);
@@ -70,8 +79,7 @@ pub fn render(report: &Report, layout: &Layout) -> String {
         "  {:<host_w$} {:<verdict_w$} {:>5}  {:<15} {:<8} failing clients\n",
         "host", "verdict", "days", "TLS", "NLA"
     ));
-    for t in &report.targets {
-        let f = HostFacts::of(t);
+    for (target, f) in hosts {
         let words = f.summary.verdict.label();
         let painted = layout.verdict(f.summary.verdict, &format!("{words:<verdict_w$}"));
         let days = f
@@ -89,7 +97,7 @@ pub fn render(report: &Report, layout: &Layout) -> String {
         };
         let line = format!(
             "  {:<host_w$} {painted} {days:>5}  {versions:<15} {:<8} ",
-            t.target,
+            target,
             nla_word(f.nla)
         );
         // The failing clients take what is left of the line: the count, then as many ids as fit.

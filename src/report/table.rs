@@ -572,6 +572,7 @@ mod tests {
             clients: Vec::new(),
             findings,
             policy: Vec::new(),
+            cut_short: None,
             stats: Stats::default(),
         }
     }

@@ -179,6 +179,7 @@ pub enum Profile {
     Tarpit,
     Reset,
     SlowDrip,
+    SlowSteps,
     Disconnect,
     RogueSuite,
     EmptyCertificate,
@@ -187,7 +188,7 @@ pub enum Profile {
 }
 
 impl Profile {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::Modern,
         Self::Tls13Only,
         Self::ExpiredCert,
@@ -204,6 +205,7 @@ impl Profile {
         Self::Tarpit,
         Self::Reset,
         Self::SlowDrip,
+        Self::SlowSteps,
         Self::Disconnect,
         Self::RogueSuite,
         Self::EmptyCertificate,
@@ -381,6 +383,16 @@ impl Profile {
                 },
                 credssp: WINDOWS_2022,
             },
+            Self::SlowSteps => Spec {
+                name: "slow-steps",
+                describe: "answers each Connection Request whole, but only after 1.5 s, then behaves like modern: every step just inside a 2 s timeout",
+                x224: X224::Confirm(MODERN, Delivery::Late),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+            },
             Self::Disconnect => Spec {
                 name: "disconnect",
                 describe: "answers every request like xrdp answers RDSAAD: an MCS Disconnect Provider Ultimatum, then closes",
@@ -455,6 +467,8 @@ pub(super) enum Delivery {
     HalfThenClose,
     /// One byte per `drip_interval`.
     Drip,
+    /// In one write, after `late_by`.
+    Late,
 }
 
 /// What follows [`X224::Instead`]'s bytes.

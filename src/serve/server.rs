@@ -30,6 +30,8 @@ pub struct Limits {
     pub hold_cap: Duration,
     /// The pause between bytes for `slow-drip`.
     pub drip_interval: Duration,
+    /// The pause before each Connection Confirm of `slow-steps`.
+    pub late_by: Duration,
 }
 
 impl Default for Limits {
@@ -38,6 +40,7 @@ impl Default for Limits {
             read_timeout: Duration::from_secs(10),
             hold_cap: Duration::from_secs(120),
             drip_interval: Duration::from_secs(1),
+            late_by: Duration::from_millis(1500),
         }
     }
 }
@@ -214,6 +217,10 @@ impl Server {
                     stream.flush().await?;
                     sleep(limits.drip_interval).await;
                 }
+            }
+            Delivery::Late => {
+                sleep(limits.late_by).await;
+                stream.write_all(&reply).await?;
             }
             Delivery::Whole => stream.write_all(&reply).await?,
         }

@@ -26,6 +26,7 @@ fn test_limits() -> Limits {
         read_timeout: Duration::from_secs(2),
         hold_cap: Duration::from_secs(5),
         drip_interval: Duration::from_millis(5),
+        late_by: Duration::from_millis(5),
     }
 }
 

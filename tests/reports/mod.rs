@@ -228,6 +228,7 @@ pub fn healthy() -> TargetReport {
         ],
         findings: Vec::new(),
         policy: Vec::new(),
+        cut_short: None,
         stats: Stats::default(),
     }
 }

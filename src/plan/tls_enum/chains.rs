@@ -394,11 +394,13 @@ pub(super) fn answer_version(a: &Option<Answer>) -> ProtocolVersion {
     }
 }
 
-/// Resets and timeouts may pass; a protocol error will not.
+/// Resets, timeouts and our own shortages (no descriptor, no local port) may pass; a protocol error will not.
 pub(super) fn retryable(e: &ScanError) -> bool {
     matches!(
         e.kind,
-        crate::model::ErrorKind::Reset | crate::model::ErrorKind::Timeout
+        crate::model::ErrorKind::Reset
+            | crate::model::ErrorKind::Timeout
+            | crate::model::ErrorKind::Local
     )
 }
 

@@ -142,14 +142,17 @@ pub async fn enumerate<O: Oracle>(
             }
             if version == TLS12 && i == 0 {
                 if let Some(t13) = tls13.clone() {
-                    let task = tokio::spawn(async move { run.tls12_and_tls13(part, t13).await });
+                    let task =
+                        crate::plan::Scoped::spawn(
+                            async move { run.tls12_and_tls13(part, t13).await },
+                        );
                     tasks.push((TLS12, TLS13, task));
                     continue;
                 }
             }
             let reporter = first.take();
             let mut gate = (gated && reporter.is_none()).then(|| rx.clone());
-            let task = tokio::spawn(async move {
+            let task = crate::plan::Scoped::spawn(async move {
                 if let Some(rx) = gate.as_mut() {
                     let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
                     if matches!(worth, Ok(false)) {

@@ -13,10 +13,10 @@ use tokio::net::TcpStream;
 use self::candidates::{registry_candidates, strength, VERSIONS};
 use self::handshakes::{modern_and_credssp, split_ready, CredsspSeen, ModernResult};
 use super::tls_enum::{self, Enumeration};
-use super::PlanOptions;
+use super::{Cutoff, PlanOptions};
 use crate::model::{
-    ErrorKind, Negotiated, ProtocolVersion, ScanError, ServerOrder, Status, Step, SuiteEntry,
-    TargetReport, TlsObservations, TlsPath, TlsReport, VersionSupport, Via,
+    ErrorKind, Negotiated, ProtocolVersion, ScanError, ScanStage, ServerOrder, Status, Step,
+    SuiteEntry, TargetReport, TlsObservations, TlsPath, TlsReport, VersionSupport, Via,
 };
 use crate::probe::raw::RawOracle;
 use crate::wire::x224::Protocols;
@@ -44,15 +44,25 @@ pub async fn run(
     ready: Vec<Ready>,
     name: &str,
     opts: &PlanOptions,
+    cutoff: &Cutoff,
     report: &mut TargetReport,
 ) -> TlsObservations {
     let (modern, hybrid, pool) = split_ready(ready);
     let handshakes = modern_and_credssp(&oracle, modern, hybrid, name);
-    let ((tls, chain, versions), credssp) = if opts.quick {
-        let (modern, credssp) = handshakes.await;
-        (quick::quick(&oracle, modern).await, credssp)
-    } else {
-        full(&oracle, pool, handshakes, opts).await
+    let stage = async {
+        if opts.quick {
+            let (modern, credssp) = handshakes.await;
+            (quick::quick(&oracle, modern).await, credssp)
+        } else {
+            full(&oracle, pool, handshakes, opts).await
+        }
+    };
+    let ((tls, chain, versions), credssp) = match cutoff.within(stage).await {
+        Ok(done) => done,
+        Err(reason) => {
+            cutoff.cut(report, ScanStage::Tls, reason);
+            return TlsObservations::default();
+        }
     };
     let (credssp, credssp_server_time) = match credssp {
         Some((report, time)) => (Some(report), time),
@@ -67,17 +77,28 @@ pub async fn run(
             report.tls = partial;
         }
     }
-    let client_answers = match &opts.client_offers {
+    let (client_answers, not_replayed) = match &opts.client_offers {
         Some(offers) => {
             opts.stages.starts(super::Stage::Clients);
-            replay::replay(&oracle, offers, report, opts.max_conns).await
+            match cutoff
+                .within(replay::replay(&oracle, offers, report, opts.max_conns))
+                .await
+            {
+                Ok(answers) => answers,
+                Err(reason) => {
+                    // The clients that were not replayed are left out rather than guessed.
+                    cutoff.cut(report, ScanStage::Clients, reason);
+                    (Vec::new(), Vec::new())
+                }
+            }
         }
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     TlsObservations {
         chain,
         versions,
         client_answers,
+        not_replayed,
         credssp_server_time,
     }
 }
