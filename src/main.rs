@@ -443,20 +443,10 @@ async fn serve(args: ServeArgs) -> i32 {
         Ok(p) => p,
         Err(e) => return usage(format!("{e} (rdptls serve --list shows the profiles)")),
     };
-    if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "rdptls: note: serving {profile} on {}, which is not a loopback address",
-            args.listen
-        );
-    }
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+    let (listener, addr) = match listen(args.listen, &format!("serving {profile}")).await {
         Ok(l) => l,
-        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+        Err(code) => return code,
     };
-    let addr = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
     eprintln!("rdptls: serving profile {profile} on {addr} (Ctrl-C stops)");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -470,6 +460,25 @@ async fn serve(args: ServeArgs) -> i32 {
     }
 }
 
+/// Binds a listener for `serve` and `capture`, with a note when the address is not loopback; the usage exit
+/// code when it cannot be bound.
+async fn listen(
+    at: std::net::SocketAddr,
+    doing: &str,
+) -> Result<(tokio::net::TcpListener, String), i32> {
+    if !at.ip().is_loopback() {
+        eprintln!("rdptls: note: {doing} on {at}, which is not a loopback address");
+    }
+    let listener = tokio::net::TcpListener::bind(at)
+        .await
+        .map_err(|e| usage(format!("cannot listen on {at}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    Ok((listener, addr))
+}
+
 /// `rdptls capture`: real clients turned into client profiles.
 async fn capture(args: cli::args::CaptureArgs) -> i32 {
     if !(args.timeout > 0.0 && args.timeout <= 600.0) {
@@ -481,20 +490,10 @@ async fn capture(args: cli::args::CaptureArgs) -> i32 {
         count: args.count,
         ..Default::default()
     };
-    if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "rdptls: note: capturing on {}, which is not a loopback address",
-            args.listen
-        );
-    }
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+    let (listener, addr) = match listen(args.listen, "capturing").await {
         Ok(l) => l,
-        Err(e) => return usage(format!("cannot listen on {}: {e}", args.listen)),
+        Err(code) => return code,
     };
-    let addr = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
     eprintln!(
         "rdptls: capturing ClientHellos on {addr} into {} (Ctrl-C stops)",
         args.out.display()

@@ -334,6 +334,18 @@ impl Negotiation {
         self.protocols.iter().find(|p| p.protocol == protocol)
     }
 
+    /// The protocols (report keys) accepted without CredSSP: standard RDP security and TLS alone.
+    pub fn accepted_without_credssp(&self) -> Vec<String> {
+        self.protocols
+            .iter()
+            .filter(|p| {
+                p.result == ProtocolResult::Accepted
+                    && matches!(p.protocol, Protocols::RDP | Protocols::SSL)
+            })
+            .map(|p| p.protocol.key())
+            .collect()
+    }
+
     /// Whether the server selected exactly `protocol` when asked for it.
     pub fn accepted(&self, protocol: Protocols) -> bool {
         self.probe(protocol)

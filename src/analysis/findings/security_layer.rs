@@ -100,15 +100,7 @@ fn nla(neg: &Negotiation, out: &mut Vec<Finding>) {
     if neg.nla == Nla::Required || neg.legacy_server {
         return;
     }
-    let accepted: Vec<String> = neg
-        .protocols
-        .iter()
-        .filter(|p| {
-            p.result == ProtocolResult::Accepted
-                && matches!(p.protocol, Protocols::RDP | Protocols::SSL)
-        })
-        .map(|p| p.protocol.key())
-        .collect();
+    let accepted = neg.accepted_without_credssp();
     if accepted.is_empty() {
         return;
     }

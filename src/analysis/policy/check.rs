@@ -5,10 +5,7 @@ use super::{Policy, Rule};
 use crate::analysis::catalogue::{self, Vars};
 use crate::analysis::findings::{joined, standard_rdp_evidence, supported_versions};
 use crate::analysis::suites;
-use crate::model::{
-    Finding, Mode, Nla, ProtocolResult, Protocols, RuleOutcome, RuleResult, Status, SuiteEntry,
-    TargetReport,
-};
+use crate::model::{Finding, Mode, Nla, RuleOutcome, RuleResult, Status, SuiteEntry, TargetReport};
 use crate::wire::tls::SuiteInfo;
 
 /// The outcome of one rule for one target.
@@ -252,15 +249,7 @@ fn check_rule(policy: &Policy, rule: Rule, report: &TargetReport) -> Check {
             if neg.nla == Nla::Required {
                 return Check::Passed;
             }
-            let without: Vec<String> = neg
-                .protocols
-                .iter()
-                .filter(|p| {
-                    p.result == ProtocolResult::Accepted
-                        && matches!(p.protocol, Protocols::RDP | Protocols::SSL)
-                })
-                .map(|p| p.protocol.key())
-                .collect();
+            let without = neg.accepted_without_credssp();
             violated(
                 policy,
                 rule,
