@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real servers and clients the integration tests start on loopback (xrdp, openssl s_server, FreeRDP
-# shadow server and client, rdesktop, Xvfb, sslscan) and the browser the HTML report test renders with (chromium),
-# only when some are missing. Debian/Ubuntu; run as root (or with sudo available). Harmless when everything is
-# already installed: it then changes nothing and needs no network.
+# shadow server and client, rdesktop, Xvfb, sslscan), the browser the HTML report test renders with (chromium), and
+# the compiler cargo-afl builds AFL++ with for the fuzz smoke (clang, llvm; scripts/fuzz.sh), only when some are
+# missing. Debian/Ubuntu; run as root (or with sudo available). Harmless when everything is already installed: it
+# then changes nothing and needs no network.
 set -euo pipefail
 
 # package -> a command it provides
@@ -15,10 +16,12 @@ declare -A provides=(
   [xvfb]=Xvfb
   [sslscan]=sslscan
   [chromium]=chromium
+  [clang]=clang
+  [llvm]=llvm-config
 )
 
 missing=()
-for pkg in xrdp openssl freerdp2-shadow-x11 freerdp2-x11 rdesktop xvfb sslscan chromium; do
+for pkg in xrdp openssl freerdp2-shadow-x11 freerdp2-x11 rdesktop xvfb sslscan chromium clang llvm; do
   # xrdp lives in /usr/sbin, which a non-root PATH may lack.
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "${provides[$pkg]}" >/dev/null 2>&1 \
     && ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
