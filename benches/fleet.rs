@@ -252,6 +252,7 @@ fn main() -> ExitCode {
         read_timeout: Duration::from_secs(10),
         hold_cap: Duration::from_secs(30),
         drip_interval: Duration::from_millis(100),
+        late_by: Duration::from_millis(100),
     };
     let dir = std::env::temp_dir().join(format!("rdptls-bench-fleet-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("temp dir");
