@@ -9,10 +9,10 @@ const NOW: i64 = 1_767_225_600;
 fn main() {
     afl::fuzz!(|data: &[u8]| {
         let chain = vec![data.to_vec()];
-        let _ = analyze(&chain, None, NOW);
-        if let Ok(report) = analyze(&chain, Some("rdp01.corp.example"), NOW) {
+        let _ = analyze(&chain, None, None, NOW);
+        if let Ok(report) = analyze(&chain, Some("rdp01.corp.example"), None, NOW) {
             let _ = format!("{report:?}");
         }
-        let _ = analyze(&chain, Some("*."), NOW);
+        let _ = analyze(&chain, Some("*."), None, NOW);
     });
 }
