@@ -9,7 +9,7 @@ use super::codes::{
     is_grease, CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
     SignatureScheme,
 };
-use super::messages::Extension;
+use super::messages::{read_hello_start, Extension};
 use super::record::{HandshakeDeframer, ServerMessage};
 use crate::wire::reader::{DecodeError, Reader};
 
@@ -53,17 +53,7 @@ impl ClientHello {
     /// Decodes a ClientHello body (the handshake header already removed).
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(PDU, body);
-        let legacy_version = ProtocolVersion(r.u16_be("legacy_version")?);
-        let mut random = [0u8; 32];
-        random.copy_from_slice(r.take("random", 32)?);
-        let mut sid = r.vec_u8("legacy_session_id")?;
-        if sid.remaining() > 32 {
-            return Err(r.invalid(
-                "legacy_session_id",
-                format!("{} bytes, at most 32", sid.remaining()),
-            ));
-        }
-        let session_id = sid.take("legacy_session_id", sid.remaining())?.to_vec();
+        let (legacy_version, random, session_id) = read_hello_start(&mut r, "legacy_session_id")?;
         let mut suites_r = r.vec_u16("cipher_suites")?;
         if suites_r.is_empty() {
             return Err(r.invalid("cipher_suites", "empty: at least one suite is required"));

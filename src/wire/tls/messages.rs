@@ -54,21 +54,28 @@ pub struct ServerHello {
     pub renegotiation_info: Option<Vec<u8>>,
 }
 
+/// The start both hellos share: the legacy version, the 32-byte random and a session id of at most 32 bytes
+/// (`sid_field` is its name in the hello being read).
+pub(super) fn read_hello_start(
+    r: &mut Reader<'_>,
+    sid_field: &'static str,
+) -> Result<(ProtocolVersion, [u8; 32], Vec<u8>), DecodeError> {
+    let legacy_version = ProtocolVersion(r.u16_be("legacy_version")?);
+    let mut random = [0u8; 32];
+    random.copy_from_slice(r.take("random", 32)?);
+    let mut sid = r.vec_u8(sid_field)?;
+    if sid.remaining() > 32 {
+        return Err(r.invalid(sid_field, format!("{} bytes, at most 32", sid.remaining())));
+    }
+    let session_id = sid.take(sid_field, sid.remaining())?.to_vec();
+    Ok((legacy_version, random, session_id))
+}
+
 impl ServerHello {
     /// Decodes a ServerHello body (handshake header already removed).
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new("ServerHello", body);
-        let legacy_version = ProtocolVersion(r.u16_be("legacy_version")?);
-        let mut random = [0u8; 32];
-        random.copy_from_slice(r.take("random", 32)?);
-        let mut sid = r.vec_u8("session_id")?;
-        if sid.remaining() > 32 {
-            return Err(r.invalid(
-                "session_id",
-                format!("{} bytes, at most 32", sid.remaining()),
-            ));
-        }
-        let session_id = sid.take("session_id", sid.remaining())?.to_vec();
+        let (legacy_version, random, session_id) = read_hello_start(&mut r, "session_id")?;
         let cipher_suite = CipherSuite(r.u16_be("cipher_suite")?);
         let compression = r.u8("compression_method")?;
         let mut hello = Self {
