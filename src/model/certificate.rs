@@ -183,3 +183,112 @@ mod tests {
         );
     }
 }
+
+/// The type of a certificate's public key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyType {
+    Rsa,
+    /// An RSA key restricted to RSASSA-PSS signatures (SPKI id-RSASSA-PSS, RFC 4055).
+    RsaPss,
+    Ec,
+    Ed25519,
+    Ed448,
+    Dsa,
+    /// Another algorithm, by its OID.
+    Other(String),
+}
+
+impl KeyType {
+    /// `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::RsaPss => "RSA-PSS",
+            Self::Ec => "EC",
+            Self::Ed25519 => "Ed25519",
+            Self::Ed448 => "Ed448",
+            Self::Dsa => "DSA",
+            Self::Other(oid) => oid,
+        }
+    }
+
+    /// RSA, restricted to PSS or not.
+    pub fn is_rsa(&self) -> bool {
+        matches!(self, Self::Rsa | Self::RsaPss)
+    }
+}
+
+impl std::fmt::Display for KeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for KeyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok([
+            Self::Rsa,
+            Self::RsaPss,
+            Self::Ec,
+            Self::Ed25519,
+            Self::Ed448,
+            Self::Dsa,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+        .unwrap_or(Self::Other(name)))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// Spelt `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the OID.
+    #[serde(rename = "type")]
+    pub kind: KeyType,
+    pub bits: u32,
+    /// Curve name for EC keys.
+    pub curve: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CertificateReport {
+    pub subject: String,
+    pub issuer: String,
+    /// CN and SAN DNS names and IP addresses, CN first.
+    pub names: Vec<String>,
+    pub serial: String,
+    /// RFC 3339.
+    pub not_before: String,
+    pub not_after: String,
+    /// Whole days until `not_after`; negative once expired.
+    pub days_left: i64,
+    pub expired: bool,
+    pub not_yet_valid: bool,
+    /// Whether the certificate's own key verifies its signature. JSON: `self_signed` (true only for `yes`) and
+    /// `self_signed_verdict` (`yes`, `no`, `unknown`).
+    #[serde(flatten, with = "self_signed_keys")]
+    pub self_signed: SelfSigned,
+    pub key: KeyInfo,
+    /// e.g. `sha256WithRSAEncryption`.
+    pub signature_algorithm: String,
+    /// Upper-case hex, no separators, as Windows shows it.
+    pub sha1_thumbprint: String,
+    pub sha256_fingerprint: String,
+    /// Extended key usages, by name where known (`serverAuth`, `remoteDesktopAuth`) or OID.
+    pub eku: Vec<String>,
+    pub key_usage: Vec<String>,
+    /// Whether the name the user typed matches the certificate (`null` when no name to check).
+    pub name_matches: Option<bool>,
+    /// The chain length the server sent (leaf included).
+    pub chain_length: usize,
+    /// Whether the chain validates to a trusted root for the name; null when the analysis had no roots.
+    #[serde(default)]
+    pub chain: Option<ChainTrust>,
+}
