@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use rdptls::analysis::catalogue::{self, Catalogue};
 use rdptls::analysis::{self, findings, policy};
 use rdptls::model::{
-    AlertDescription, ChainTrust, CredsspReport, ErrorKind, FindingId, Nla, Rejection, RootSource,
-    ScanError, SelfSigned, Severity, Status, Step, TargetReport, TlsObservations, TlsReport, Trust,
-    VersionSupport,
+    AlertDescription, ChainTrust, CredsspReport, ErrorKind, FindingId, LimitPattern, LimitsReport,
+    Nla, Rejection, RootSource, ScanError, SelfSigned, Severity, Status, Step, TargetReport,
+    TlsObservations, TlsReport, Trust, VersionSupport,
 };
 use reports::*;
 
@@ -1007,7 +1007,64 @@ const CASES: &[Case] = &[
         expect: &[],
         contains: &[],
     },
+    Case {
+        name: "closed before the Connection Confirm (MaxOutstandingConnections)",
+        report: || limited(&[LimitPattern::ClosedBeforeConfirm]),
+        warn_days: 30,
+        expect: &[("connection-limit", Medium)],
+        contains: &[
+            ("connection-limit", "MaxOutstandingConnections"),
+            ("connection-limit", "event 1006"),
+            (
+                "connection-limit",
+                "3 connection(s) closed before the Connection Confirm",
+            ),
+            (
+                "connection-limit",
+                "rdptls had 5 connection(s) of its own open",
+            ),
+            ("connection-limit", "0x904"),
+        ],
+    },
+    Case {
+        name: "SYNs dropped by a full backlog",
+        report: || limited(&[LimitPattern::SynDropped]),
+        warn_days: 30,
+        expect: &[("connection-limit", Medium)],
+        contains: &[
+            ("connection-limit", "listen backlog"),
+            (
+                "connection-limit",
+                "2 TCP handshake(s) needed a SYN retransmission",
+            ),
+        ],
+    },
+    Case {
+        name: "refused in MCS",
+        report: || limited(&[LimitPattern::SynDropped, LimitPattern::RefusedInMcs]),
+        warn_days: 30,
+        expect: &[("connection-limit", Medium)],
+        contains: &[
+            ("connection-limit", "MaxInstanceCount"),
+            ("connection-limit", "fSingleSessionPerUser"),
+            ("connection-limit", "refused the connection in MCS"),
+        ],
+    },
 ];
+
+/// A healthy server that showed these connection-limit patterns (5 of rdptls's connections open at the first).
+fn limited(patterns: &[LimitPattern]) -> TargetReport {
+    let mut r = healthy();
+    r.connection_limits = Some(LimitsReport {
+        patterns: patterns.to_vec(),
+        open_connections: 5,
+        peak_open: 7,
+        closed_before_confirm: 3,
+        syn_retransmits: 2,
+        recovered_after_backoff: 3,
+    });
+    r
+}
 
 #[test]
 fn golden_findings() {

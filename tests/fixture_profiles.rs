@@ -373,3 +373,65 @@ async fn an_impossible_credssp_version_is_an_error_not_a_patched_server() {
     );
     assert!(!has_finding(&r, "credssp-unpatched"));
 }
+
+/// A server at MaxOutstandingConnections closes some connections before answering: the scan backs off, opens them
+/// again, still gets the matrix and the enumeration whole, and says how many connections of its own were open.
+#[tokio::test]
+async fn a_server_at_its_outstanding_limit_is_a_connection_limit_and_the_matrix_is_still_whole() {
+    let (r, _) = scan(Profile::OutstandingLimit).await;
+    let limits = r.connection_limits.as_ref().expect("a limits section");
+    assert!(
+        limits
+            .patterns
+            .contains(&rdptls::model::LimitPattern::ClosedBeforeConfirm),
+        "{limits:?}"
+    );
+    assert!(limits.open_connections >= 4, "{limits:?}");
+    assert!(limits.recovered_after_backoff >= 1, "{limits:?}");
+    assert!(has_finding(&r, "connection-limit"), "{:?}", r.findings);
+    // Every row answered as the modern profile answers, after the back-off.
+    assert_eq!(row(&r, Protocols::HYBRID).result, ProtocolResult::Accepted);
+    assert_eq!(
+        row(&r, Protocols::HYBRID_EX).result,
+        ProtocolResult::Accepted
+    );
+    assert_eq!(row(&r, Protocols::RDP).result, ProtocolResult::Refused);
+    assert_eq!(r.negotiation.as_ref().map(|n| n.nla), Some(Nla::Supported));
+    // The enumeration is whole too: the same versions and suites as the same server without the limit.
+    let (honest, _) = scan(Profile::Modern).await;
+    let versions =
+        |r: &TargetReport| serde_json::to_value(&r.tls.as_ref().expect("tls").versions).ok();
+    assert_eq!(versions(&r), versions(&honest));
+    assert!(r.complete);
+}
+
+/// A listen backlog that overflows makes some TCP handshakes wait for a SYN retransmission while others complete
+/// at once: a connection limit of its own kind.
+#[tokio::test]
+async fn a_full_listen_backlog_is_seen_as_dropped_syns() {
+    let (r, _) = scan(Profile::BacklogFull).await;
+    let limits = r.connection_limits.as_ref().expect("a limits section");
+    assert!(
+        limits
+            .patterns
+            .contains(&rdptls::model::LimitPattern::SynDropped),
+        "{limits:?}"
+    );
+    assert!(limits.syn_retransmits >= 1, "{limits:?}");
+    assert!(has_finding(&r, "connection-limit"), "{:?}", r.findings);
+    assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+}
+
+/// An honest server shows no limits, and the report names the furthest stage: CredSSP, ended by rdptls.
+#[tokio::test]
+async fn an_honest_server_has_no_limits_and_its_stage_is_credssp_ended_by_rdptls() {
+    let (r, _) = scan(Profile::Modern).await;
+    assert_eq!(r.connection_limits, None);
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, rdptls::model::ConnectionStage::Credssp);
+    assert_eq!(stage.ended_by, rdptls::model::Ending::Rdptls);
+    let (r, _) = scan(Profile::Reset).await;
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, rdptls::model::ConnectionStage::Tcp);
+    assert_eq!(stage.ended_by, rdptls::model::Ending::Reset);
+}

@@ -5,6 +5,7 @@ pub mod certificate;
 pub mod client_capture;
 pub mod clients;
 pub mod findings;
+pub mod limits;
 pub mod policy;
 pub mod suites;
 pub mod verdict;
@@ -120,6 +121,7 @@ pub fn complete(
             .map(|(p, a)| clients::verdict(p, a.as_ref(), &facts))
             .collect();
     }
+    report.connection_limits = limits::assess(&seen.pressure, false);
     let mut findings = findings::evaluate(report, opts);
     findings.append(&mut report.findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));

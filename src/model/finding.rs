@@ -35,6 +35,8 @@ macro_rules! finding_ids {
 finding_ids! {
     // Reachability.
     TargetUnreachable => "target-unreachable",
+    /// The server drops or refuses connections while it answers others: its connection limits.
+    ConnectionLimit => "connection-limit",
     // Security layer.
     StandardRdpSecurity => "standard-rdp-security",
     RdpOnly => "rdp-only",

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod finding;
 pub mod observations;
 pub mod policy;
+pub mod stage;
 pub mod tls;
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,7 @@ pub use certificate::{
 pub use finding::{Category, ClientFailure, FindingId};
 pub use observations::{Answer, HelloShape, Offer, Sni, TlsObservations};
 pub use policy::{Rule, RuleOutcome, RuleResult};
+pub use stage::*;
 pub use tls::*;
 
 /// The JSON document's version. Raise it only for an incompatible change.
@@ -181,6 +183,12 @@ pub struct TargetReport {
     /// The stage the target's deadline (or an interrupted run) cut short; absent when every stage ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut_short: Option<CutShort>,
+    /// The furthest stage of the connection sequence any connection reached, and how the server ended it there.
+    #[serde(default)]
+    pub stage: Option<StageReport>,
+    /// Present when the server dropped some connections while answering others (its connection limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_limits: Option<LimitsReport>,
     pub stats: Stats,
 }
 

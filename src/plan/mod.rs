@@ -151,6 +151,8 @@ pub async fn run(typed: &str, opts: &PlanOptions) -> (TargetReport, TlsObservati
             }
         },
     }
+    report.stage = ctx.journal.stage();
+    seen.pressure = ctx.journal.pressure();
     report.stats = Stats {
         connections: ctx.connections(),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -176,6 +178,8 @@ pub fn empty_report(typed: &str) -> TargetReport {
         findings: Vec::new(),
         policy: Vec::new(),
         cut_short: None,
+        stage: None,
+        connection_limits: None,
         stats: Stats::default(),
     }
 }
@@ -193,6 +197,9 @@ pub fn fail(report: &mut TargetReport, error: ScanError) {
     };
     report.error = Some(error);
 }
+
+/// Connections in flight at once to a server that dropped some while answering others.
+const BACKED_OFF_CONNS: usize = 2;
 
 /// Runs the negotiation matrix, then the TLS stage over the path it found; returns what TLS showed.
 async fn run_probes(
@@ -231,6 +238,18 @@ async fn run_probes(
                 return TlsObservations::default();
             }
         }
+    };
+    // The server dropped connections while answering others: fewer at once from here on, since rdptls's own
+    // connections count toward its limits.
+    let backed_off;
+    let opts = if ctx.journal.pressure().dropped_some() {
+        let mut slower = opts.clone();
+        slower.max_conns = BACKED_OFF_CONNS.min(opts.max_conns);
+        slower.enumeration.max_conns = BACKED_OFF_CONNS.min(opts.enumeration.max_conns);
+        backed_off = slower;
+        &backed_off
+    } else {
+        opts
     };
     opts.stages.starts(Stage::Tls);
     let oracle = Arc::new(RawOracle::new(

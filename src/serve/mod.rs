@@ -9,6 +9,7 @@
 
 mod profiles;
 mod server;
+mod spec;
 mod tls;
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use rustls::version::{TLS12, TLS13};
 use rustls::SupportedProtocolVersion;
 
+use super::spec::{Admission, After, Credssp, Delivery, Negotiation, Rule, Spec, Tls, X224};
 use crate::fixtures::FixtureCert;
 use crate::wire::x224::{
     ConnectionConfirm, ConnectionRequest, FailureCode, NegotiationReply, Protocols, ResponseFlags,
@@ -185,10 +186,12 @@ pub enum Profile {
     EmptyCertificate,
     DtlsAlert,
     CredsspBadVersion,
+    OutstandingLimit,
+    BacklogFull,
 }
 
 impl Profile {
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 24] = [
         Self::Modern,
         Self::Tls13Only,
         Self::ExpiredCert,
@@ -211,6 +214,8 @@ impl Profile {
         Self::EmptyCertificate,
         Self::DtlsAlert,
         Self::CredsspBadVersion,
+        Self::OutstandingLimit,
+        Self::BacklogFull,
     ];
 
     /// The table: everything this profile does, in one row.
@@ -225,6 +230,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::Tls13Only => Spec {
                 name: "tls13-only",
@@ -235,6 +241,7 @@ impl Profile {
                     versions: &TLS_1_3_ONLY,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::ExpiredCert => Spec {
                 name: "expired-cert",
@@ -245,6 +252,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::ExpiringCert => Spec {
                 name: "expiring-cert",
@@ -255,6 +263,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::NlaRequired => Spec {
                 name: "nla-required",
@@ -265,6 +274,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::CredsspUnpatched => Spec {
                 name: "credssp-unpatched",
@@ -275,6 +285,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: UNPATCHED_2008_R2,
+                admission: Admission::Open,
             },
             Self::SslRequired => Spec {
                 name: "ssl-required",
@@ -285,6 +296,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::RdpOnly => Spec {
                 name: "rdp-only",
@@ -292,6 +304,7 @@ impl Profile {
                 x224: X224::Confirm(XRDP_RDP, Delivery::Whole),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::LegacyNoNeg => Spec {
                 name: "legacy-no-neg",
@@ -299,6 +312,7 @@ impl Profile {
                 x224: X224::Confirm(LEGACY, Delivery::Whole),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::Garbage => Spec {
                 name: "garbage",
@@ -306,6 +320,7 @@ impl Profile {
                 x224: X224::Instead(HTTP_REPLY, After::Close),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::Truncated => Spec {
                 name: "truncated",
@@ -313,6 +328,7 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::HalfThenClose),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::HugeLength => Spec {
                 name: "huge-length",
@@ -320,6 +336,7 @@ impl Profile {
                 x224: X224::Instead(HUGE_TPKT, After::Hold),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::HugeTlsRecord => Spec {
                 name: "huge-tls-record",
@@ -327,6 +344,7 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(HUGE_TLS_RECORD),
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::RogueSuite => Spec {
                 name: "rogue-suite",
@@ -334,6 +352,7 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(ROGUE_SUITE),
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::EmptyCertificate => Spec {
                 name: "empty-certificate",
@@ -341,6 +360,7 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(EMPTY_CERTIFICATE),
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::DtlsAlert => Spec {
                 name: "dtls-alert",
@@ -348,6 +368,7 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(DTLS_STAMPED_ALERT),
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::CredsspBadVersion => Spec {
                 name: "credssp-bad-version",
@@ -358,6 +379,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: IMPOSSIBLE_CREDSSP,
+                admission: Admission::Open,
             },
             Self::Tarpit => Spec {
                 name: "tarpit",
@@ -365,6 +387,7 @@ impl Profile {
                 x224: X224::Silence,
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::Reset => Spec {
                 name: "reset",
@@ -372,6 +395,7 @@ impl Profile {
                 x224: X224::Reset,
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
             },
             Self::SlowDrip => Spec {
                 name: "slow-drip",
@@ -382,6 +406,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::SlowSteps => Spec {
                 name: "slow-steps",
@@ -392,6 +417,7 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                admission: Admission::Open,
             },
             Self::Disconnect => Spec {
                 name: "disconnect",
@@ -399,6 +425,32 @@ impl Profile {
                 x224: X224::Instead(&RDSAAD_DISCONNECT, After::Close),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                admission: Admission::Open,
+            },
+            Self::OutstandingLimit => Spec {
+                name: "outstanding-limit",
+                describe: "like modern, but like a Windows server at MaxOutstandingConnections: while 4 connections are open, it accepts a new one and closes it before answering",
+                x224: X224::Confirm(MODERN, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+                admission: Admission::Outstanding(4),
+            },
+            Self::BacklogFull => Spec {
+                name: "backlog-full",
+                describe: "like xrdp security_layer=tls, listening with a backlog of 1 and accepting one connection per 100 ms: a burst of connections overflows the backlog and the kernel drops SYNs",
+                x224: X224::Confirm(XRDP_TLS, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: Credssp::None,
+                admission: Admission::SlowAccept {
+                    backlog: 1,
+                    accept_every: std::time::Duration::from_millis(100),
+                },
             },
         }
     }
@@ -428,123 +480,6 @@ impl Profile {
             X224::Instead(..) | X224::Silence | X224::Reset => None,
         }
     }
-}
-
-/// One row of the table.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Spec {
-    /// The name on the command line.
-    pub name: &'static str,
-    /// One line for `rdptls serve --list`.
-    pub describe: &'static str,
-    /// What the client gets where it expects a Connection Confirm.
-    pub x224: X224,
-    /// What follows a Connection Confirm selecting SSL, HYBRID or HYBRID_EX.
-    pub tls: Tls,
-    /// What it answers inside TLS when it selected HYBRID or HYBRID_EX.
-    pub credssp: Credssp,
-}
-
-/// What a profile does where the client expects a Connection Confirm.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum X224 {
-    /// Reads a whole Connection Request and answers with the Connection Confirm the negotiation gives.
-    Confirm(Negotiation, Delivery),
-    /// Reads whatever the client sends first and writes these bytes instead of a Connection Confirm.
-    Instead(&'static [u8], After),
-    /// Reads and discards, never answers; holds the connection until the client goes or `hold_cap` passes.
-    Silence,
-    /// Closes with a TCP reset as soon as it accepts.
-    Reset,
-}
-
-/// How a Connection Confirm goes on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Delivery {
-    /// In one write.
-    Whole,
-    /// Its first half, then the connection closes.
-    HalfThenClose,
-    /// One byte per `drip_interval`.
-    Drip,
-    /// In one write, after `late_by`.
-    Late,
-}
-
-/// What follows [`X224::Instead`]'s bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum After {
-    /// The server closes the connection.
-    Close,
-    /// The server reads and discards until the client goes or `hold_cap` passes; it never writes again.
-    Hold,
-}
-
-/// How a profile chooses its Connection Confirm.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Negotiation {
-    /// The Connection Confirm's SRC-REF.
-    pub src_ref: u16,
-    /// Tried in order: the first rule naming a protocol the client asked for gives the reply.
-    pub rules: &'static [Rule],
-    /// The reply when no rule matched. A request without negotiation data asks for standard RDP security only.
-    pub otherwise: NegotiationReply,
-}
-
-/// One negotiation rule: when any of `asked` is requested, answer `reply`.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Rule {
-    pub asked: &'static [Protocols],
-    pub reply: NegotiationReply,
-}
-
-impl Negotiation {
-    /// The Connection Confirm for `request`.
-    pub(super) fn confirm(&self, request: &ConnectionRequest) -> ConnectionConfirm {
-        let requested = request
-            .negotiation
-            .map(|n| n.requested)
-            .unwrap_or(Protocols::RDP);
-        let asks = |p: Protocols| requested.contains(p) && p != Protocols::RDP;
-        let negotiation = self
-            .rules
-            .iter()
-            .find(|rule| rule.asked.iter().any(|&p| asks(p)))
-            .map_or(self.otherwise, |rule| rule.reply);
-        ConnectionConfirm {
-            dst_ref: 0,
-            src_ref: self.src_ref,
-            class: 0,
-            negotiation,
-        }
-    }
-}
-
-/// What follows a Connection Confirm selecting SSL, HYBRID or HYBRID_EX.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Tls {
-    /// No TLS: the profile never selects it, or closes first.
-    None,
-    /// A rustls handshake with this fixture certificate, accepting these versions.
-    Rustls {
-        certificate: FixtureCert,
-        versions: &'static [&'static SupportedProtocolVersion],
-    },
-    /// Reads the ClientHello, writes these bytes instead of a ServerHello, then holds the connection.
-    Instead(&'static [u8]),
-}
-
-/// How a profile answers CredSSP (MS-CSSP) inside TLS.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Credssp {
-    /// Never selects HYBRID or HYBRID_EX, so never sees CredSSP.
-    None,
-    /// Answers a TSRequest carrying an NTLM NEGOTIATE with a TSRequest of `version` carrying an NTLM CHALLENGE
-    /// whose VERSION is Windows `windows` (major, minor, build); the next message ends the connection.
-    Challenge {
-        version: u32,
-        windows: (u8, u8, u16),
-    },
 }
 
 impl fmt::Display for Profile {

@@ -5,6 +5,7 @@
 
 mod certificate;
 mod clients;
+mod connection;
 mod credssp;
 mod reachability;
 mod security_layer;
@@ -22,6 +23,7 @@ pub(crate) use certificate::cert_vars;
 pub fn evaluate(report: &TargetReport, opts: &AnalysisOptions) -> Vec<Finding> {
     let mut out = Vec::new();
     reachability::evaluate(report, &mut out);
+    connection::evaluate(report, &mut out);
     security_layer::evaluate(report, &mut out);
     certificate::evaluate(report, opts, &mut out);
     tls::evaluate(report, &mut out);
