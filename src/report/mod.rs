@@ -74,3 +74,19 @@ pub fn describe_finding(f: &Finding, indent: &str) -> String {
     }
     s
 }
+
+/// One line on how far the connections got and who ended them: "Furthest stage: credssp; ended by rdptls ...".
+pub fn stage_line(stage: &crate::model::StageReport) -> String {
+    use crate::model::Ending;
+    let how = match &stage.ended_by {
+        Ending::Reset => "the server reset the connection (RST)".to_string(),
+        Ending::Closed => "the server closed the connection (FIN)".to_string(),
+        Ending::Alert { alert } => format!("the server sent the TLS alert {alert}"),
+        Ending::X224Disconnect => "the server disconnected at X.224".to_string(),
+        Ending::Rdptls => {
+            "rdptls ended it (going further needs credentials, which rdptls never sends)"
+                .to_string()
+        }
+    };
+    format!("Furthest stage: {}; {how}.", stage.reached.as_str())
+}

@@ -349,6 +349,9 @@ fn negotiation_section(out: &mut String, t: &TargetReport, layout: &Layout) {
             INDENT,
         );
     }
+    if let Some(stage) = &t.stage {
+        push_wrapped(out, &super::stage_line(stage), layout, "", INDENT);
+    }
 }
 
 /// Versions and suites, in the server's order where it imposes one.
