@@ -1,6 +1,7 @@
 //! Probes: I/O, one TCP connection each, a timeout on every await, errors that name the step.
 
 pub mod credssp;
+pub mod mcs;
 pub mod raw;
 pub mod tls;
 pub mod x224;
