@@ -5,6 +5,7 @@
 pub mod certificate;
 pub mod codes;
 pub mod finding;
+pub mod mcs;
 pub mod observations;
 pub mod policy;
 pub mod stage;
@@ -20,6 +21,7 @@ pub use certificate::{
     CertificateReport, ChainTrust, KeyInfo, KeyType, RootSource, SelfSigned, Trust,
 };
 pub use finding::{Category, ClientFailure, FindingId};
+pub use mcs::*;
 pub use observations::{Answer, HelloShape, Offer, Sni, TlsObservations};
 pub use policy::{Rule, RuleOutcome, RuleResult};
 pub use stage::*;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::AlertDescription;
+use super::{AlertDescription, DisconnectReason, ErrorInfo, McsResult};
 
 /// A stage of the RDP connection sequence, in order (MS-RDPBCGR 1.3.1.1): a connection that reached one has passed
 /// every earlier one.
@@ -35,19 +35,25 @@ impl ConnectionStage {
     }
 }
 
-/// How a connection ended at the stage it had reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// How a server ended a connection, at whatever stage: what a client would have seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Ending {
-    /// The server reset the connection (TCP RST).
+    /// A TCP reset.
     Reset,
-    /// The server closed the connection (TCP FIN) without a word.
+    /// A TCP close (FIN) without a word.
     Closed,
-    /// The server sent a TLS alert.
-    Alert { alert: AlertDescription },
+    /// A TLS alert.
+    Alert(AlertDescription),
     /// An X.224 Disconnect Request, or an MCS Disconnect Provider Ultimatum where a Connection Confirm belongs.
     X224Disconnect,
-    /// rdptls ended it: going further needs credentials, which rdptls never sends, or the scan had what it needed.
+    /// An MCS Disconnect Provider Ultimatum, with its reason (T.125 11.15).
+    Ultimatum(DisconnectReason),
+    /// A Set Error Info PDU, with its errorInfo code (MS-RDPBCGR 2.2.5.1.1).
+    ErrorInfo(ErrorInfo),
+    /// An MCS Connect-Response whose result is not rt-successful.
+    Refused(McsResult),
+    /// The server ended nothing: still open when rdptls gave up waiting or had what it needed, and closed it.
     Rdptls,
 }
 

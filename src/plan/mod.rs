@@ -4,6 +4,7 @@
 
 mod cutoff;
 pub mod fleet;
+pub mod mcs;
 pub mod negotiation;
 pub mod target;
 pub mod tls_enum;

@@ -62,7 +62,7 @@ impl Journal {
         let f = self.furthest.lock().ok()?;
         let reached = f.reached?;
         let ended_by = match &f.ending {
-            Some((at, ending)) if *at == reached => ending.clone(),
+            Some((at, ending)) if *at == reached => *ending,
             _ => Ending::Rdptls,
         };
         Some(StageReport { reached, ended_by })
@@ -163,9 +163,7 @@ pub fn ending_of(e: &std::io::Error) -> Option<Ending> {
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
     {
-        return Some(Ending::Alert {
-            alert: crate::model::AlertDescription(u8::from(*a)),
-        });
+        return Some(Ending::Alert(crate::model::AlertDescription(u8::from(*a))));
     }
     match e.kind() {
         K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => Some(Ending::Reset),

@@ -2,6 +2,7 @@
 
 pub mod credssp;
 pub mod journal;
+pub mod mcs;
 pub mod raw;
 pub mod tls;
 pub mod x224;

@@ -184,7 +184,7 @@ async fn read_flight(
     match &answer {
         Ok(Answer::Hello { .. } | Answer::Violation { .. }) => journal.reach(ConnectionStage::Tls),
         Ok(Answer::Refused { alert: Some(a), .. }) => {
-            journal.ended(ConnectionStage::X224, Ending::Alert { alert: *a })
+            journal.ended(ConnectionStage::X224, Ending::Alert(*a))
         }
         _ => {}
     }

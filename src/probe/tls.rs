@@ -293,7 +293,7 @@ pub async fn handshake_and_keep(
         let rejection = post_handshake(&mut tls, wait).await;
         if let Some(r) = &rejection {
             let ending = match r.alert {
-                Some(alert) => Ending::Alert { alert },
+                Some(alert) => Ending::Alert(alert),
                 None => Ending::Closed,
             };
             ctx.journal.ended(ConnectionStage::Tls, ending);

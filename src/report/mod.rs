@@ -81,8 +81,13 @@ pub fn stage_line(stage: &crate::model::StageReport) -> String {
     let how = match &stage.ended_by {
         Ending::Reset => "the server reset the connection (RST)".to_string(),
         Ending::Closed => "the server closed the connection (FIN)".to_string(),
-        Ending::Alert { alert } => format!("the server sent the TLS alert {alert}"),
+        Ending::Alert(alert) => format!("the server sent the TLS alert {alert}"),
         Ending::X224Disconnect => "the server disconnected at X.224".to_string(),
+        Ending::Ultimatum(reason) => {
+            format!("the server sent an MCS Disconnect Provider Ultimatum ({reason})")
+        }
+        Ending::ErrorInfo(code) => format!("the server sent Set Error Info {code}"),
+        Ending::Refused(result) => format!("the server refused in MCS ({result})"),
         Ending::Rdptls => {
             "rdptls ended it (going further needs credentials, which rdptls never sends)"
                 .to_string()

@@ -4,6 +4,7 @@
 //! [`EncodeError`] rather than truncate a length or value that does not fit its field.
 
 pub mod credssp;
+pub mod mcs;
 pub mod reader;
 pub(crate) mod registry;
 pub mod tls;

@@ -16,6 +16,9 @@ pub struct XrdpConfig {
     pub cert_pem: String,
     /// The private key, PEM.
     pub key_pem: String,
+    /// xrdp.ini `crypt_level` (`none`, `low`, `medium`, `high`, `fips`): standard RDP security's encryption;
+    /// `None` keeps the packaged default (`high`).
+    pub crypt_level: Option<&'static str>,
 }
 
 impl XrdpConfig {
@@ -28,6 +31,7 @@ impl XrdpConfig {
             tls_ciphers: None,
             cert_pem: bundle.chain_pem,
             key_pem: bundle.key_pem,
+            crypt_level: None,
         }
     }
 }
@@ -79,6 +83,9 @@ impl Xrdp {
         }
         if let Some(c) = &config.tls_ciphers {
             globals.push(("tls_ciphers", c.clone()));
+        }
+        if let Some(level) = config.crypt_level {
+            globals.push(("crypt_level", level.to_string()));
         }
         let logging = vec![
             ("LogFile", log.display().to_string()),
