@@ -8,9 +8,11 @@ use std::collections::BTreeSet;
 use rdptls::analysis::catalogue::{self, Catalogue};
 use rdptls::analysis::{self, findings, policy};
 use rdptls::model::{
-    AlertDescription, ChainTrust, CredsspReport, ErrorKind, FindingId, LimitPattern, LimitsReport,
-    Nla, Rejection, RootSource, ScanError, SelfSigned, Severity, Status, Step, TargetReport,
-    TlsObservations, TlsReport, Trust, VersionSupport,
+    AlertDescription, ChainTrust, ConnectionStage, CredsspReport, EncryptionLevel,
+    EncryptionMethod, Ending, ErrorInfo, ErrorKind, FindingId, LimitPattern, LimitsReport, Nla,
+    RdpCertificateKind, RdpCertificateReport, RdpSecurityReport, Rejection, RootSource, ScanError,
+    SelfSigned, Severity, StageReport, Status, Step, TargetReport, TlsObservations, TlsReport,
+    Trust, VersionSupport,
 };
 use reports::*;
 
@@ -1050,7 +1052,100 @@ const CASES: &[Case] = &[
             ("connection-limit", "refused the connection in MCS"),
         ],
     },
+    Case {
+        name: "Set Error Info: server denied the connection",
+        report: || ended_with(ErrorInfo::SERVER_DENIED_CONNECTION),
+        warn_days: 30,
+        expect: &[("server-error-info", High)],
+        contains: &[
+            ("server-error-info", "0x904"),
+            ("server-error-info", "extended error 0x7"),
+            ("server-error-info", "MaxInstanceCount"),
+            ("server-error-info", "MachineKeys"),
+            ("server-error-info", "0x00000007"),
+        ],
+    },
+    Case {
+        name: "Set Error Info: FIPS",
+        report: || ended_with(ErrorInfo::SERVER_DENIED_CONNECTION_FIPS),
+        warn_days: 30,
+        expect: &[("server-error-info", High)],
+        contains: &[("server-error-info", "FIPS compliant algorithms")],
+    },
+    Case {
+        name: "Set Error Info: another code",
+        report: || ended_with(ErrorInfo(0x0000_0009)),
+        warn_days: 30,
+        expect: &[("server-error-info", High)],
+        contains: &[("server-error-info", "0x00000009")],
+    },
+    Case {
+        name: "standard RDP security at level low with 40-bit keys and a 512-bit key",
+        report: || {
+            native(
+                &[EncryptionMethod::BIT40, EncryptionMethod::BIT128],
+                EncryptionLevel::LOW,
+                512,
+            )
+        },
+        warn_days: 30,
+        expect: &[("rdp-weak-encryption", High), ("rdp-key-small", Medium)],
+        contains: &[
+            ("rdp-weak-encryption", "40bit RC4"),
+            ("rdp-weak-encryption", "MinEncryptionLevel"),
+            ("rdp-key-small", "512 bits"),
+            ("rdp-key-small", "xrdp-keygen"),
+        ],
+    },
+    Case {
+        name: "standard RDP security at level low, 128-bit only",
+        report: || native(&[EncryptionMethod::BIT128], EncryptionLevel::LOW, 2048),
+        warn_days: 30,
+        expect: &[("rdp-weak-encryption", Medium)],
+        contains: &[("rdp-weak-encryption", "level low")],
+    },
+    Case {
+        name: "standard RDP security at level high",
+        report: || native(&[EncryptionMethod::BIT128], EncryptionLevel::HIGH, 2048),
+        warn_days: 30,
+        expect: &[("rdp-encryption-high", Info)],
+        contains: &[("rdp-encryption-high", "40- or 56-bit")],
+    },
+    Case {
+        name: "standard RDP security, FIPS only",
+        report: || native(&[EncryptionMethod::FIPS], EncryptionLevel::FIPS, 2048),
+        warn_days: 30,
+        expect: &[("rdp-fips-only", Info)],
+        contains: &[("rdp-fips-only", "3DES")],
+    },
 ];
+
+/// A healthy server whose MCS stage ended with Set Error Info `code`.
+fn ended_with(code: ErrorInfo) -> TargetReport {
+    let mut r = healthy();
+    r.stage = Some(StageReport {
+        reached: ConnectionStage::Mcs,
+        ended_by: Ending::ErrorInfo(code),
+    });
+    r
+}
+
+/// A healthy server whose standard RDP security (enumerated; the security layer's own findings are not part of
+/// this report) accepts `methods` at `level` with a proprietary key of `bits`.
+fn native(methods: &[EncryptionMethod], level: EncryptionLevel, bits: u32) -> TargetReport {
+    let mut r = healthy();
+    r.rdp_security = Some(RdpSecurityReport {
+        methods: methods.to_vec(),
+        level: Some(level),
+        server_random_present: true,
+        certificate: Some(RdpCertificateReport {
+            kind: RdpCertificateKind::Proprietary,
+            key_bits: Some(bits),
+            signature_ok: Some(true),
+        }),
+    });
+    r
+}
 
 /// A healthy server that showed these connection-limit patterns (5 of rdptls's connections open at the first).
 fn limited(patterns: &[LimitPattern]) -> TargetReport {

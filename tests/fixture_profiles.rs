@@ -435,3 +435,76 @@ async fn an_honest_server_has_no_limits_and_its_stage_is_credssp_ended_by_rdptls
     assert_eq!(stage.reached, rdptls::model::ConnectionStage::Tcp);
     assert_eq!(stage.ended_by, rdptls::model::Ending::Reset);
 }
+
+/// Standard RDP security past X.224: the MCS probes enumerate the methods the fixture's configuration allows, its
+/// level and its key, and the native findings follow.
+#[tokio::test]
+async fn mcs_fixtures_give_their_native_security_and_findings() {
+    use rdptls::model::{EncryptionLevel, EncryptionMethod};
+    let (r, _) = scan(Profile::RdpMcsLow).await;
+    let rdp = r.rdp_security.as_ref().expect("rdp_security");
+    assert_eq!(
+        rdp.methods,
+        [
+            EncryptionMethod::BIT40,
+            EncryptionMethod::BIT56,
+            EncryptionMethod::BIT128
+        ]
+    );
+    assert_eq!(rdp.level, Some(EncryptionLevel::LOW));
+    let cert = rdp.certificate.expect("a certificate");
+    assert_eq!((cert.key_bits, cert.signature_ok), (Some(512), Some(true)));
+    assert!(has_finding(&r, "rdp-weak-encryption"), "{:?}", r.findings);
+    assert!(has_finding(&r, "rdp-key-small"), "{:?}", r.findings);
+    let mcs = r.mcs.as_ref().expect("mcs");
+    assert_eq!(mcs.rdp_version.hex(), "0x00080004");
+    assert!(mcs.channels.iter().any(|c| c == "cliprdr"), "{mcs:?}");
+    assert_eq!(
+        r.stage.as_ref().map(|s| s.reached),
+        Some(rdptls::model::ConnectionStage::Mcs)
+    );
+
+    let (r, _) = scan(Profile::RdpMcsFips).await;
+    let rdp = r.rdp_security.as_ref().expect("rdp_security");
+    assert_eq!(rdp.methods, [EncryptionMethod::FIPS]);
+    assert_eq!(rdp.level, Some(EncryptionLevel::FIPS));
+    assert!(has_finding(&r, "rdp-fips-only"), "{:?}", r.findings);
+    assert!(!has_finding(&r, "rdp-weak-encryption"), "{:?}", r.findings);
+    assert!(!has_finding(&r, "rdp-key-small"), "{:?}", r.findings);
+}
+
+/// Set Error Info after the Channel Join is the stage's ending and its own finding, with mstsc's 0x904 / 0x7.
+#[tokio::test]
+async fn a_denied_connection_in_mcs_is_errinfo_0x7_with_mstsc_0x904() {
+    use rdptls::model::{ConnectionStage, Ending, ErrorInfo};
+    let (r, _) = scan(Profile::McsDenied).await;
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, ConnectionStage::Mcs);
+    assert_eq!(
+        stage.ended_by,
+        Ending::ErrorInfo(ErrorInfo::SERVER_DENIED_CONNECTION)
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id.as_str() == "server-error-info")
+        .expect("server-error-info");
+    assert!(
+        f.client_error.as_deref().unwrap_or("").contains("0x904"),
+        "{f:?}"
+    );
+    assert_eq!(r.connection_limits, None);
+}
+
+/// A server that refuses MCS Connect-Initial while X.224 and TLS work: the refused-in-MCS limit.
+#[tokio::test]
+async fn a_refusal_in_mcs_is_a_connection_limit() {
+    use rdptls::model::{ConnectionStage, Ending, LimitPattern, McsResult};
+    let (r, _) = scan(Profile::McsSessionLimit).await;
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, ConnectionStage::Mcs);
+    assert_eq!(stage.ended_by, Ending::Refused(McsResult::TOO_MANY_USERS));
+    let limits = r.connection_limits.as_ref().expect("limits");
+    assert_eq!(limits.patterns, [LimitPattern::RefusedInMcs]);
+    assert!(has_finding(&r, "connection-limit"), "{:?}", r.findings);
+}

@@ -179,6 +179,8 @@ pub fn empty_report(typed: &str) -> TargetReport {
         findings: Vec::new(),
         policy: Vec::new(),
         cut_short: None,
+        rdp_security: None,
+        mcs: None,
         stage: None,
         connection_limits: None,
         stats: Stats::default(),
@@ -233,7 +235,17 @@ async fn run_probes(
                 Some(path),
                 ready.into_iter().map(|(p, s)| (Some(p), s)).collect(),
             ),
-            Ok(None) => return TlsObservations::default(),
+            Ok(None) => {
+                // No TLS path: standard RDP security may still reach MCS.
+                let paths = mcs_paths(report, opts);
+                let mcs_opts = mcs::McsOptions {
+                    max_in_flight: 2,
+                    host: name.to_string(),
+                };
+                let past = Box::pin(run_mcs(ctx, addr, paths, &mcs_opts, cutoff)).await;
+                record_mcs(ctx, report, past);
+                return TlsObservations::default();
+            }
             Err(reason) => {
                 cutoff.cut(report, ScanStage::Negotiation, reason);
                 return TlsObservations::default();
@@ -259,5 +271,71 @@ async fn run_probes(
         path,
         Some(name.to_string()),
     ));
-    tls_stage::run(oracle, ready, name, opts, cutoff, report).await
+    // The MCS stage runs beside TLS: a handful of connections, and it needs nothing TLS finds.
+    let paths = mcs_paths(report, opts);
+    let mcs_opts = mcs::McsOptions {
+        max_in_flight: 2,
+        host: name.to_string(),
+    };
+    // Both on the heap: side by side, their state machines would be too big for a test thread's stack.
+    let (seen, past_tls) = tokio::join!(
+        Box::pin(tls_stage::run(oracle, ready, name, opts, cutoff, report)),
+        Box::pin(run_mcs(ctx, addr, paths, &mcs_opts, cutoff))
+    );
+    record_mcs(ctx, report, past_tls);
+    seen
+}
+
+/// Which paths reach MCS without credentials: standard RDP security, TLS without NLA (never in quick mode).
+fn mcs_paths(report: &TargetReport, opts: &PlanOptions) -> mcs::McsPaths {
+    let Some(neg) = report.negotiation.as_ref().filter(|_| !opts.quick) else {
+        return mcs::McsPaths::default();
+    };
+    let accepted = |p: crate::wire::x224::Protocols| {
+        neg.protocols
+            .iter()
+            .any(|row| row.protocol == p && row.result == crate::model::ProtocolResult::Accepted)
+    };
+    mcs::McsPaths {
+        rdp: accepted(crate::wire::x224::Protocols::RDP) || neg.legacy_server,
+        ssl: accepted(crate::wire::x224::Protocols::SSL),
+    }
+}
+
+/// The MCS stage within the target's deadline; nothing when no path reaches MCS or the deadline passed.
+async fn run_mcs(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    paths: mcs::McsPaths,
+    opts: &mcs::McsOptions,
+    cutoff: &Cutoff,
+) -> Option<mcs::McsStageResult> {
+    if !paths.rdp && !paths.ssl {
+        return None;
+    }
+    cutoff.within(mcs::run(ctx, addr, paths, opts)).await.ok()
+}
+
+/// Puts the MCS stage's findings in the report, and its stage and endings in the journal.
+fn record_mcs(ctx: &ProbeContext, report: &mut TargetReport, result: Option<mcs::McsStageResult>) {
+    use crate::model::{ConnectionStage, Ending, McsStage};
+    let Some(result) = result else { return };
+    if let Some(m) = &result.mcs {
+        if m.stage >= McsStage::ConnectResponse {
+            ctx.journal.reach(ConnectionStage::Mcs);
+            if let Some(e) = m.ending {
+                ctx.journal.ended(ConnectionStage::Mcs, e);
+            }
+        }
+    }
+    for (_, ending) in &result.endings {
+        // Answers in MCS: the connection reached it.
+        if let Some(e @ (Ending::Ultimatum(_) | Ending::ErrorInfo(_) | Ending::Refused(_))) = ending
+        {
+            ctx.journal.reach(ConnectionStage::Mcs);
+            ctx.journal.ended(ConnectionStage::Mcs, *e);
+        }
+    }
+    report.rdp_security = result.rdp_security;
+    report.mcs = result.mcs;
 }

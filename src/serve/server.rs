@@ -14,7 +14,7 @@ use tokio::time::{sleep, timeout};
 use tokio_rustls::TlsAcceptor;
 
 use super::profiles::Profile;
-use super::spec::{Admission, After, Credssp, Delivery, Negotiation, Spec, Tls, X224};
+use super::spec::{Admission, After, Credssp, Delivery, Mcs, Negotiation, Spec, Tls, X224};
 use crate::wire::credssp::{
     encode_ntlm_challenge, encode_ts_request, ntlm_message_type, MessageType, NtlmChallenge,
     TsRequest, WindowsVersion,
@@ -263,8 +263,12 @@ impl Server {
             return drain(&mut stream, limits.read_timeout).await;
         };
         if selected == Protocols::RDP {
-            // Standard RDP security would continue with MCS Connect Initial; any bytes end it here.
-            return drain(&mut stream, limits.read_timeout).await;
+            // Standard RDP security continues with MCS Connect-Initial, which profiles without MCS end at once.
+            if self.spec.mcs == Mcs::None {
+                return drain(&mut stream, limits.read_timeout).await;
+            }
+            return super::mcs::serve(&mut stream, self.spec.mcs, selected, limits.read_timeout)
+                .await;
         }
         match self.spec.tls {
             Tls::None => return Ok(()),
@@ -298,7 +302,10 @@ impl Server {
                 }
             }
         }
-        // MCS (after SSL) or the rest of CredSSP is not implemented: the next bytes end the connection.
+        if selected == Protocols::SSL && self.spec.mcs != Mcs::None {
+            return super::mcs::serve(&mut tls, self.spec.mcs, selected, limits.read_timeout).await;
+        }
+        // The rest of CredSSP (or MCS, for profiles without it) is not implemented: the next bytes end it.
         let mut buf = [0u8; 1024];
         let _ = timeout(limits.read_timeout, tls.read(&mut buf)).await;
         Ok(())

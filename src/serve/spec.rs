@@ -6,6 +6,7 @@ use std::time::Duration;
 use rustls::SupportedProtocolVersion;
 
 use crate::fixtures::FixtureCert;
+use crate::wire::mcs::{EncryptionLevel, EncryptionMethods, ErrorInfo, McsResult};
 use crate::wire::x224::{ConnectionConfirm, ConnectionRequest, NegotiationReply, Protocols};
 
 /// One row of the table.
@@ -21,8 +22,39 @@ pub(super) struct Spec {
     pub tls: Tls,
     /// What it answers inside TLS when it selected HYBRID or HYBRID_EX.
     pub credssp: Credssp,
+    /// What it answers to MCS Connect-Initial, after standard RDP security or after TLS without NLA.
+    pub mcs: Mcs,
     /// How it takes new connections.
     pub admission: Admission,
+}
+
+/// What a profile answers to MCS Connect-Initial.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Mcs {
+    /// No MCS: the first bytes after X.224 (or TLS) end the connection.
+    None,
+    /// A Connect-Response. With standard RDP security the server picks the strongest of the client's methods
+    /// that `methods` allows (and closes when there is none), at `level`, with a proprietary certificate for a
+    /// key of `key_bits` signed with the Terminal Services signing key; over TLS, no native encryption. Then
+    /// Attach User and Channel Join are confirmed, and `then` follows the I/O channel's join.
+    Answer {
+        methods: EncryptionMethods,
+        level: EncryptionLevel,
+        key_bits: u16,
+        then: McsEnd,
+    },
+    /// A Connect-Response with this result instead of rt-successful, then the connection closes.
+    Refuse(McsResult),
+}
+
+/// What follows the Channel Join of an [`Mcs::Answer`] profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum McsEnd {
+    /// Waits for the Client Info PDU (which rdptls never sends) until the client goes.
+    Wait,
+    /// A Set Error Info PDU with this code, a Disconnect Provider Ultimatum, and the connection closes, as a
+    /// Windows server that denies the connection does.
+    ErrorInfo(ErrorInfo),
 }
 
 /// How a profile takes new connections.

@@ -1,9 +1,47 @@
-//! The connection past its first answer: a server at its connection limits (`connection-limit`).
+//! The connection past its first answer: a server at its connection limits (`connection-limit`), and one that
+//! ends the connection sequence with a Set Error Info PDU (`server-error-info`).
 
 use super::{finding, Vars};
-use crate::model::{Finding, FindingId, LimitPattern, Severity, TargetReport};
+use crate::model::{Ending, ErrorInfo, Finding, FindingId, LimitPattern, Severity, TargetReport};
 
 pub(super) fn evaluate(report: &TargetReport, out: &mut Vec<Finding>) {
+    error_info(report, out);
+    limits(report, out);
+}
+
+/// The errorInfo code the server ended the MCS stage with, if it sent one.
+pub(crate) fn error_info_code(report: &TargetReport) -> Option<ErrorInfo> {
+    let from_mcs = report.mcs.as_ref().and_then(|m| m.ending);
+    let from_stage = report.stage.as_ref().map(|s| s.ended_by);
+    [from_mcs, from_stage]
+        .into_iter()
+        .flatten()
+        .find_map(|e| match e {
+            Ending::ErrorInfo(code) => Some(code),
+            _ => None,
+        })
+}
+
+fn error_info(report: &TargetReport, out: &mut Vec<Finding>) {
+    let Some(code) = error_info_code(report) else {
+        return;
+    };
+    let variant = match code {
+        ErrorInfo::SERVER_DENIED_CONNECTION => Some("denied"),
+        ErrorInfo::SERVER_DENIED_CONNECTION_FIPS => Some("denied-fips"),
+        _ => None,
+    };
+    out.push(finding(
+        FindingId::ServerErrorInfo,
+        Severity::High,
+        variant,
+        Vars::new()
+            .set("code", format!("0x{:08X}", code.0))
+            .set("name", code),
+    ));
+}
+
+fn limits(report: &TargetReport, out: &mut Vec<Finding>) {
     let Some(limits) = &report.connection_limits else {
         return;
     };

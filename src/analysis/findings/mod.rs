@@ -7,6 +7,7 @@ mod certificate;
 mod clients;
 mod connection;
 mod credssp;
+mod rdp_security;
 mod reachability;
 mod security_layer;
 mod tls;
@@ -25,6 +26,7 @@ pub fn evaluate(report: &TargetReport, opts: &AnalysisOptions) -> Vec<Finding> {
     reachability::evaluate(report, &mut out);
     connection::evaluate(report, &mut out);
     security_layer::evaluate(report, &mut out);
+    rdp_security::evaluate(report, &mut out);
     certificate::evaluate(report, opts, &mut out);
     tls::evaluate(report, &mut out);
     credssp::evaluate(report, &mut out);
