@@ -51,7 +51,15 @@ impl Journal {
             return;
         }
         if let Ok(mut f) = self.furthest.lock() {
-            if f.ending.as_ref().is_none_or(|(at, _)| stage >= *at) {
+            // A later stage wins; at the same stage, an ending that says why (an alert, an ultimatum, Set Error
+            // Info) is not replaced by a bare RST or FIN.
+            let replace = match &f.ending {
+                None => true,
+                Some((at, _)) if stage > *at => true,
+                Some((at, old)) if stage == *at => !says_why(old) || says_why(&ending),
+                _ => false,
+            };
+            if replace {
                 f.ending = Some((stage, ending));
             }
         }
@@ -154,6 +162,11 @@ impl Journal {
     fn closed(&self) {
         self.open.fetch_sub(1, Ordering::Relaxed);
     }
+}
+
+/// Whether an ending says why, beyond a bare RST or FIN.
+fn says_why(e: &Ending) -> bool {
+    !matches!(e, Ending::Reset | Ending::Closed)
 }
 
 /// How the server ended a connection, read from the I/O error it caused: RST, FIN, or a TLS alert.
@@ -262,11 +275,23 @@ mod tests {
         );
         j.ended(ConnectionStage::X224, Ending::Closed);
         j.ended(ConnectionStage::Tcp, Ending::Reset);
+        assert_eq!(j.stage().map(|s| s.ended_by), Some(Ending::Closed));
+        j.ended(
+            ConnectionStage::X224,
+            Ending::Alert(crate::model::AlertDescription(40)),
+        );
+        j.ended(ConnectionStage::X224, Ending::Closed);
+        assert_eq!(
+            j.stage().map(|s| s.ended_by),
+            Some(Ending::Alert(crate::model::AlertDescription(40))),
+            "a bare FIN does not replace an alert"
+        );
+        j.ended(ConnectionStage::X224, Ending::Closed);
         assert_eq!(
             j.stage(),
             Some(StageReport {
                 reached: ConnectionStage::X224,
-                ended_by: Ending::Closed
+                ended_by: Ending::Alert(crate::model::AlertDescription(40))
             })
         );
     }
