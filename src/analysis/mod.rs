@@ -54,6 +54,8 @@ impl AnalysisOptions {
 pub struct ClientEvidence<'a> {
     pub profiles: &'a [clients::ClientProfile],
     pub answers: &'a [Option<Answer>],
+    /// Per profile: `true` when its answer was derived from the enumeration, not replayed.
+    pub derived: &'a [bool],
     pub versions: &'a [ProtocolVersion],
 }
 
@@ -119,6 +121,11 @@ pub fn complete(
             .zip(c.answers)
             .map(|(p, a)| clients::verdict(p, a.as_ref(), &facts))
             .collect();
+        for (r, derived) in report.clients.iter_mut().zip(c.derived) {
+            if *derived {
+                r.evidence = crate::model::ClientEvidenceSource::Derived;
+            }
+        }
     }
     let mut findings = findings::evaluate(report, opts);
     findings.append(&mut report.findings);

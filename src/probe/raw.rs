@@ -84,6 +84,18 @@ impl RawOracle {
         }
     }
 
+    /// The SNI host a hello for `offer` carries (`None`: no `server_name`).
+    pub fn sent_sni(&self, offer: &Offer) -> Option<String> {
+        self.spec(offer).sni_host().map(str::to_string)
+    }
+
+    /// The SNI host the scanner's own hellos (the enumeration's) carry.
+    pub fn default_sni(&self) -> Option<String> {
+        let mut spec = ClientHelloSpec::new(ProtocolVersion::TLS1_2, Vec::new());
+        spec.server_name = self.server_name.clone();
+        spec.sni_host().map(str::to_string)
+    }
+
     /// Builds the ClientHello for `offer`.
     pub fn spec(&self, offer: &Offer) -> ClientHelloSpec {
         let mut spec = ClientHelloSpec::new(offer.max_version(), offer.suites.clone());
