@@ -110,6 +110,7 @@ impl ClientProfile {
             x25519_share: self.groups.contains(&NamedGroup::X25519),
             renegotiation_scsv: self.entry.renegotiation_scsv,
             shape: self.shape.clone(),
+            sni: Sni::Name,
         }
     }
 }

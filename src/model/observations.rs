@@ -20,6 +20,8 @@ pub struct Offer {
     pub renegotiation_scsv: bool,
     /// A client's own hello, extension by extension; `None` for the scanner's default extensions.
     pub shape: Option<HelloShape>,
+    /// What goes in `server_name` when `shape` is `None` (a shape says its own).
+    pub sni: Sni,
 }
 
 /// How a particular client builds its ClientHello beyond versions, suites and groups: what a server can decide on.

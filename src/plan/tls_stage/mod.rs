@@ -6,6 +6,7 @@ mod handshakes;
 mod quick;
 mod replay;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,8 +20,9 @@ use self::replay::Replayed;
 use super::tls_enum::{self, Enumeration};
 use super::{Cutoff, PlanOptions};
 use crate::model::{
-    ErrorKind, Negotiated, ProtocolVersion, ScanError, ScanStage, ServerOrder, StageCost, Status,
-    Step, SuiteEntry, TargetReport, TlsObservations, TlsPath, TlsReport, VersionSupport, Via,
+    ErrorKind, Negotiated, ProtocolVersion, ScanError, ScanStage, ServerOrder, Sni, StageCost,
+    Status, Step, SuiteEntry, TargetReport, TlsObservations, TlsPath, TlsReport, VersionSupport,
+    Via,
 };
 use crate::probe::raw::RawOracle;
 use crate::wire::x224::Protocols;
@@ -159,11 +161,31 @@ async fn full(
         oracle.add_ready(s);
     }
     let candidates = registry_candidates(opts.enumeration.max_conns);
+    let mut enumeration = opts.enumeration.clone();
+    enumeration.order_test_sni = order_test_sni(oracle, opts);
     let (e, (modern, credssp, costs)): (Enumeration, _) = tokio::join!(
-        tls_enum::enumerate(oracle.clone(), &candidates, &opts.enumeration),
+        tls_enum::enumerate(oracle.clone(), &candidates, &enumeration),
         handshakes
     );
     (tls_report(oracle, e, modern), credssp, costs)
+}
+
+/// The SNI form most of the clients to replay send where it differs from the enumeration's (mstsc's IP literal,
+/// rdesktop's none): the order test carries it, so that their answers can be derived.
+fn order_test_sni(oracle: &RawOracle, opts: &PlanOptions) -> Sni {
+    let own = oracle.default_sni();
+    let mut forms: BTreeMap<Sni, usize> = BTreeMap::new();
+    for o in opts.client_offers.iter().flat_map(|o| o.iter()) {
+        if let Some(shape) = &o.shape {
+            if oracle.sent_sni(o) != own {
+                *forms.entry(shape.sni).or_default() += 1;
+            }
+        }
+    }
+    forms
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(Sni::Name, |(sni, _)| sni)
 }
 
 /// The TLS report from the enumeration and the modern handshake.

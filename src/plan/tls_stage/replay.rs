@@ -53,9 +53,13 @@ pub async fn replay(
             distinct.push(o);
         }
     }
+    // The SNIs the server already answered: the enumeration's own, and the one its order test carried.
     let mut answered_sni: BTreeSet<SentSni> = BTreeSet::new();
-    if report.tls.as_ref().is_some_and(|t| t.hellos > 0) {
-        answered_sni.insert(oracle.default_sni());
+    for o in &distinct {
+        let sni = oracle.sent_sni(o);
+        if oracle.sni_answered(&sni) {
+            answered_sni.insert(sni);
+        }
     }
     let try_derive = |o: &Offer, sni_answered: bool| {
         let tls = report.tls.as_ref()?;

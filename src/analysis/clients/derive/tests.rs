@@ -53,6 +53,7 @@ fn offer(versions: &[ProtocolVersion], suites: &[CipherSuite]) -> Offer {
         x25519_share: false,
         renegotiation_scsv: true,
         shape: None,
+        sni: Sni::Name,
     }
 }
 
