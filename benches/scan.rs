@@ -1,14 +1,21 @@
-//! The benchmark of issue 3: rdptls's full TLS enumeration against sslscan's, on a real xrdp, on loopback and
-//! through a proxy that adds 25 ms each way. Not a pass/fail test: it measures and prints a markdown table.
+//! The benchmark of issues 3 and 12: rdptls's default scan (negotiation, enumeration, CredSSP, the client
+//! simulation) against sslscan's, on two real servers, on loopback, through a proxy that adds 25 ms each way, and
+//! on a busy machine. Not a pass/fail test: it measures and prints a markdown table.
 //!
 //! `cargo bench --bench scan` (or `scripts/bench.sh`). `RDPTLS_BENCH_RUNS=N` sets the runs per measurement
-//! (default 3; the table shows the median and the range). It needs xrdp and sslscan (scripts/install-test-deps.sh)
-//! and exits nonzero without them, or when a tool's run fails.
+//! (default 3; the table shows the median and the range); `RDPTLS_BENCH_ONLY=xrdp|shadow` one server,
+//! `RDPTLS_BENCH_CONDITION=loopback|25 ms|busy` the conditions whose label contains it. It needs
+//! xrdp, FreeRDP's shadow server (with Xvfb), sslscan and stress-ng (scripts/install-test-deps.sh) and exits
+//! nonzero without them, or when a tool's run fails.
 //!
-//! The server is xrdp with the legacy profile: `security_layer=tls`, `ssl_protocols=TLSv1, TLSv1.1, TLSv1.2`,
-//! `tls_ciphers=ALL:@SECLEVEL=0`, an RSA-2048 certificate. Every tool reaches it through the same proxy, which
-//! counts the connections it accepts (see `support/latency_proxy.rs` for the latency model).
+//! Servers: xrdp with the legacy profile (`security_layer=tls`, TLS 1.0 to 1.2, `ALL:@SECLEVEL=0`, RSA-2048), and
+//! `freerdp-shadow-cli /sec:nla` (NLA only: every probe pays for TLS). Conditions: loopback; 25 ms each way; a
+//! busy machine with other scans (a second xrdp scanned by sslscan in a loop); a plain CPU hog
+//! (`stress-ng --cpu 2`). Every tool reaches the server through the same proxy, which counts the connections it
+//! accepts (see `support/latency_proxy.rs`).
 
+#[path = "support/busy.rs"]
+mod busy;
 #[path = "support/latency_proxy.rs"]
 mod latency_proxy;
 // Compiled with `--cfg test` (as every bench target), where its `#[test]`s vanish and leave an import unused.
@@ -21,43 +28,116 @@ use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use latency_proxy::{ConnectionLog, LatencyProxy};
+use busy::Busy;
+use latency_proxy::LatencyProxy;
+use rdptls::analysis::clients::ClientProfile;
 use rdptls::fixtures::FixtureCert;
 use rdptls::model::{Status, TargetReport};
 use rdptls::scan::{scan_target, ScanOptions};
 use rdptls::wire::tls::suites;
-use support::{Xrdp, XrdpConfig};
+use support::{FreerdpShadow, Xrdp, XrdpConfig};
 
 /// (TLS wire version, suite id).
 type SuiteSet = BTreeSet<(u16, u16)>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tool {
-    /// `scan_target` with `clients: None`: the enumeration scan of issue 3.
+    /// `scan_target` with the built-in client profiles: what `rdptls scan` runs by default.
     Rdptls,
-    /// The same with the built-in client profiles replayed.
-    RdptlsClients,
     Sslscan,
 }
 
 impl Tool {
-    const ALL: [Tool; 3] = [Tool::Rdptls, Tool::RdptlsClients, Tool::Sslscan];
+    const ALL: [Tool; 2] = [Tool::Rdptls, Tool::Sslscan];
 
     fn label(self) -> &'static str {
         match self {
-            Tool::Rdptls => "rdptls scan (enumeration)",
-            Tool::RdptlsClients => "rdptls scan + client simulation",
+            Tool::Rdptls => "rdptls scan (default)",
             Tool::Sslscan => "sslscan --rdp",
         }
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Load {
+    None,
+    /// A second xrdp scanned by sslscan in a loop.
+    Scans,
+    /// stress-ng --cpu 2.
+    CpuHog,
+}
+
 struct Condition {
     label: &'static str,
     delay: Duration,
-    /// The most time rdptls may take, as a share of sslscan's.
-    time_target: f64,
-    time_target_label: &'static str,
+    load: Load,
+}
+
+const CONDITIONS: [Condition; 4] = [
+    Condition {
+        label: "loopback",
+        delay: Duration::ZERO,
+        load: Load::None,
+    },
+    Condition {
+        label: "25 ms each way",
+        delay: Duration::from_millis(25),
+        load: Load::None,
+    },
+    Condition {
+        label: "busy: other scans",
+        delay: Duration::ZERO,
+        load: Load::Scans,
+    },
+    Condition {
+        label: "busy: stress-ng --cpu 2",
+        delay: Duration::ZERO,
+        load: Load::CpuHog,
+    },
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Server {
+    XrdpLegacy,
+    Shadow,
+}
+
+impl Server {
+    fn label(self) -> &'static str {
+        match self {
+            Server::XrdpLegacy => "xrdp legacy",
+            Server::Shadow => "FreeRDP shadow /sec:nla",
+        }
+    }
+
+    /// (connections, time) at most, as shares of sslscan's, under `cond`.
+    fn targets(self, cond: &Condition) -> (f64, f64) {
+        let connections = match self {
+            Server::XrdpLegacy => 0.75,
+            Server::Shadow => 0.4,
+        };
+        let time = match (self, cond.load, cond.delay.is_zero()) {
+            (_, Load::None, false) => 0.1,
+            (Server::Shadow, Load::None, true) => 0.25,
+            _ => 0.75,
+        };
+        (connections, time)
+    }
+}
+
+/// A server the bench started; stopped when dropped.
+enum Running {
+    Xrdp(Xrdp),
+    Shadow(FreerdpShadow),
+}
+
+impl Running {
+    fn port(&self) -> u16 {
+        match self {
+            Running::Xrdp(x) => x.port(),
+            Running::Shadow(s) => s.port(),
+        }
+    }
 }
 
 /// One run of one tool.
@@ -66,14 +146,11 @@ struct Sample {
     /// Counted by the proxy.
     connections: u64,
     suites: SuiteSet,
-    /// rdptls: its own connection count, hellos, client results; sslscan: nothing.
+    /// The 1-minute load average after the run.
+    load: f64,
+    /// rdptls: where its time and connections went (`stats.stages`).
     detail: String,
-    timeline: Vec<ConnectionLog>,
-    /// When the run started, on the proxy's clock.
-    started: Duration,
 }
-
-const CONNECTION_TARGET: f64 = 0.75;
 
 fn main() -> ExitCode {
     match run() {
@@ -85,6 +162,15 @@ fn main() -> ExitCode {
     }
 }
 
+fn legacy_xrdp() -> Result<Xrdp, String> {
+    Xrdp::start(XrdpConfig {
+        ssl_protocols: Some("TLSv1, TLSv1.1, TLSv1.2".into()),
+        tls_ciphers: Some("ALL:@SECLEVEL=0".into()),
+        ..XrdpConfig::fixture("tls", FixtureCert::Valid)
+    })
+    .map_err(|why| format!("xrdp could not be started: {why} (scripts/install-test-deps.sh)"))
+}
+
 fn run() -> Result<(), String> {
     let runs: usize = match std::env::var("RDPTLS_BENCH_RUNS") {
         Ok(v) => v
@@ -94,123 +180,124 @@ fn run() -> Result<(), String> {
             .ok_or(format!("RDPTLS_BENCH_RUNS={v}: not a positive number"))?,
         Err(_) => 3,
     };
-    match Command::new("sslscan").arg("--version").output() {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(
-                "sslscan is not installed (scripts/install-test-deps.sh installs it)".into(),
-            )
-        }
-        Err(e) => return Err(format!("cannot run sslscan: {e}")),
+    let only = std::env::var("RDPTLS_BENCH_ONLY").ok();
+    let condition = std::env::var("RDPTLS_BENCH_CONDITION").ok();
+    if Command::new("sslscan").arg("--version").output().is_err() {
+        return Err("sslscan is not installed (scripts/install-test-deps.sh installs it)".into());
     }
-    let config = XrdpConfig {
-        ssl_protocols: Some("TLSv1, TLSv1.1, TLSv1.2".into()),
-        tls_ciphers: Some("ALL:@SECLEVEL=0".into()),
-        ..XrdpConfig::fixture("tls", FixtureCert::Valid)
-    };
-    let xrdp = Xrdp::start(config).map_err(|why| {
-        format!("xrdp could not be started: {why} (scripts/install-test-deps.sh installs it)")
-    })?;
-    let server = ([127, 0, 0, 1], xrdp.port()).into();
-    let profiles = rdptls::analysis::clients::builtin_profiles()
-        .map_err(|e| format!("built-in client profiles: {e}"))?;
-    let profiles = Arc::new(profiles);
-    let rt = tokio::runtime::Runtime::new().map_err(|e| format!("tokio runtime: {e}"))?;
-
-    let conditions = [
-        Condition {
-            label: "loopback (0 ms)",
-            delay: Duration::ZERO,
-            time_target: 0.75,
-            time_target_label: "0.75",
-        },
-        Condition {
-            label: "25 ms each way (50 ms RTT)",
-            delay: Duration::from_millis(25),
-            time_target: 1.0 / 8.0,
-            time_target_label: "1/8",
-        },
-    ];
-    eprintln!(
-        "xrdp on 127.0.0.1:{} (legacy profile), {runs} run(s) per measurement",
-        xrdp.port()
+    let profiles = Arc::new(
+        rdptls::analysis::clients::builtin_profiles()
+            .map_err(|e| format!("built-in client profiles: {e}"))?,
     );
+    let rt = tokio::runtime::Runtime::new().map_err(|e| format!("tokio runtime: {e}"))?;
+    // The other server of the busy condition, scanned by another client in a loop.
+    let other = legacy_xrdp()?;
+    let other_target = format!("127.0.0.1:{}", other.port());
 
-    // One unmeasured run of each tool, straight to xrdp: its first connections (and sslscan's first start) are
-    // slower than the rest.
-    let direct = format!("127.0.0.1:{}", xrdp.port());
-    rdptls_run(&rt, &direct, None).map_err(|why| format!("warm-up rdptls scan: {why}"))?;
-    sslscan_run(&direct).map_err(|why| format!("warm-up sslscan: {why}"))?;
-    let load_before = load_average();
-
-    let mut rows: Vec<(usize, Tool, Vec<Sample>)> = Vec::new();
+    let mut rows: Vec<(Server, usize, Tool, Vec<Sample>)> = Vec::new();
     let mut failures = Vec::new();
-    for (ci, cond) in conditions.iter().enumerate() {
-        let proxy = LatencyProxy::start(server, cond.delay)
-            .map_err(|e| format!("starting the proxy: {e}"))?;
-        let target = proxy.addr().to_string();
-        let mut samples: Vec<Vec<Sample>> = Tool::ALL.iter().map(|_| Vec::new()).collect();
-        // Runs interleave the tools, so that a drift of the machine touches them all alike.
-        for run in 0..runs {
-            for (ti, tool) in Tool::ALL.into_iter().enumerate() {
-                let before = proxy.connections();
-                let started = proxy.now();
-                let t0 = Instant::now();
-                let outcome = match tool {
-                    Tool::Rdptls => rdptls_run(&rt, &target, None),
-                    Tool::RdptlsClients => rdptls_run(&rt, &target, Some(profiles.clone())),
-                    Tool::Sslscan => sslscan_run(&target),
-                };
-                let wall = t0.elapsed();
-                // Let the proxy see the last closes and xrdp reap its forked children.
-                std::thread::sleep(Duration::from_millis(300) + cond.delay * 4);
-                let connections = proxy.connections() - before;
-                let timeline = proxy.log_since(before);
-                match outcome {
-                    Ok((suites, detail)) => {
-                        eprintln!(
-                            "{} | {} | run {}: {:.2} s, {connections} connections, {} suites{}",
-                            cond.label,
-                            tool.label(),
-                            run + 1,
-                            wall.as_secs_f64(),
-                            suites.len(),
-                            if detail.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({detail})")
-                            }
-                        );
-                        samples[ti].push(Sample {
-                            wall,
-                            connections,
-                            suites,
-                            detail,
-                            timeline,
-                            started,
-                        });
-                    }
-                    Err(why) => {
-                        eprintln!(
-                            "{} | {} | run {}: FAILED: {why}",
-                            cond.label,
-                            tool.label(),
-                            run + 1
-                        );
-                        failures.push(format!("{} / {}: {why}", cond.label, tool.label()));
+    for server in [Server::XrdpLegacy, Server::Shadow] {
+        if only
+            .as_deref()
+            .is_some_and(|o| !server.label().to_lowercase().contains(o))
+        {
+            continue;
+        }
+        let running = match server {
+            Server::XrdpLegacy => Running::Xrdp(legacy_xrdp()?),
+            Server::Shadow => Running::Shadow(FreerdpShadow::start("nla").map_err(|why| {
+                format!(
+                    "freerdp-shadow-cli could not be started: {why} (scripts/install-test-deps.sh)"
+                )
+            })?),
+        };
+        let addr: std::net::SocketAddr = ([127, 0, 0, 1], running.port()).into();
+        eprintln!(
+            "{} on {addr}, {runs} run(s) per measurement",
+            server.label()
+        );
+        // One unmeasured run of each tool, straight to the server: the first connections are slower.
+        let direct = addr.to_string();
+        rdptls_run(&rt, &direct, &profiles).map_err(|why| format!("warm-up rdptls: {why}"))?;
+        sslscan_run(&direct).map_err(|why| format!("warm-up sslscan: {why}"))?;
+        for (ci, cond) in CONDITIONS.iter().enumerate() {
+            if condition
+                .as_deref()
+                .is_some_and(|c| !cond.label.contains(c))
+            {
+                continue;
+            }
+            let _load = match cond.load {
+                Load::None => None,
+                Load::Scans => Some(Busy::scans(other_target.clone())),
+                Load::CpuHog => Some(Busy::cpu_hog(2)?),
+            };
+            if cond.load != Load::None {
+                // Let the load reach its pace before measuring.
+                std::thread::sleep(Duration::from_secs(3));
+            }
+            let proxy = LatencyProxy::start(addr, cond.delay)
+                .map_err(|e| format!("starting the proxy: {e}"))?;
+            let target = proxy.addr().to_string();
+            let mut samples: Vec<Vec<Sample>> = Tool::ALL.iter().map(|_| Vec::new()).collect();
+            // Runs interleave the tools, so that a drift of the machine touches them all alike.
+            for run in 0..runs {
+                for (ti, tool) in Tool::ALL.into_iter().enumerate() {
+                    let before = proxy.connections();
+                    let t0 = Instant::now();
+                    let outcome = match tool {
+                        Tool::Rdptls => rdptls_run(&rt, &target, &profiles),
+                        Tool::Sslscan => sslscan_run(&target),
+                    };
+                    let wall = t0.elapsed();
+                    // Let the proxy see the last closes and the server reap its children.
+                    std::thread::sleep(Duration::from_millis(300) + cond.delay * 4);
+                    let connections = proxy.connections() - before;
+                    let load = load_average();
+                    match outcome {
+                        Ok((suites, detail)) => {
+                            eprintln!(
+                                "{} | {} | {} | run {}: {:.2} s, {connections} connections, {} suites, load {load:.2}",
+                                server.label(),
+                                cond.label,
+                                tool.label(),
+                                run + 1,
+                                wall.as_secs_f64(),
+                                suites.len()
+                            );
+                            samples[ti].push(Sample {
+                                wall,
+                                connections,
+                                suites,
+                                load,
+                                detail,
+                            });
+                        }
+                        Err(why) => {
+                            eprintln!(
+                                "{} | {} | {} | run {}: FAILED: {why}",
+                                server.label(),
+                                cond.label,
+                                tool.label(),
+                                run + 1
+                            );
+                            failures.push(format!(
+                                "{} / {} / {}: {why}",
+                                server.label(),
+                                cond.label,
+                                tool.label()
+                            ));
+                        }
                     }
                 }
             }
-        }
-        drop(proxy);
-        for (tool, s) in Tool::ALL.into_iter().zip(samples) {
-            rows.push((ci, tool, s));
+            for (tool, s) in Tool::ALL.into_iter().zip(samples) {
+                rows.push((server, ci, tool, s));
+            }
         }
     }
-
-    let load = format!("{load_before} before, {} after", load_average());
-    print_report(&conditions, &rows, runs, &load);
-    drop(xrdp);
+    drop(other);
+    print_report(&rows, runs);
     if failures.is_empty() {
         Ok(())
     } else {
@@ -222,15 +309,14 @@ fn run() -> Result<(), String> {
     }
 }
 
-/// One rdptls scan through the library, as `rdptls scan` runs it (default options).
+/// One rdptls scan through the library, as `rdptls scan` runs it (default options, the built-in clients).
 fn rdptls_run(
     rt: &tokio::runtime::Runtime,
     target: &str,
-    clients: Option<Arc<Vec<rdptls::analysis::clients::ClientProfile>>>,
+    profiles: &Arc<Vec<ClientProfile>>,
 ) -> Result<(SuiteSet, String), String> {
-    let with_clients = clients.is_some();
     let mut opts = ScanOptions {
-        clients,
+        clients: Some(profiles.clone()),
         ..ScanOptions::default()
     };
     if let Some(n) = max_conns() {
@@ -250,23 +336,35 @@ fn rdptls_run(
         ));
     }
     let tls = report.tls.as_ref().ok_or("no TLS section in the report")?;
-    let mut set = SuiteSet::new();
-    for s in &tls.cipher_suites {
-        set.insert((s.version.0, s.suite.0));
-    }
+    let set: SuiteSet = tls
+        .cipher_suites
+        .iter()
+        .map(|s| (s.version.0, s.suite.0))
+        .collect();
     let mut detail = format!(
-        "rdptls counted {} connections, {} hellos",
+        "{} connections, {} hellos",
         report.stats.connections, tls.hellos
     );
-    if !tls.anomalies.is_empty() {
-        detail.push_str(&format!(", anomalies: {:?}", tls.anomalies));
-    }
-    if with_clients {
-        let connects = report.clients.iter().filter(|c| c.connects).count();
+    if let Some(st) = &report.stats.stages {
+        let c = |s: &rdptls::model::StageCost| {
+            format!(
+                "{} (+{} reused) in {} ms",
+                s.connections, s.reused, s.elapsed_ms
+            )
+        };
         detail.push_str(&format!(
-            ", {} client profiles, {connects} connect",
-            report.clients.len()
+            "; negotiation {}; TLS enumeration {}; modern handshake {}; CredSSP {}; replays {} ({} hellos replayed, {} derived)",
+            c(&st.negotiation),
+            c(&st.tls_enumeration),
+            c(&st.modern_handshake),
+            c(&st.credssp),
+            c(&st.replays),
+            st.hellos_replayed,
+            st.hellos_derived
         ));
+    }
+    if !tls.anomalies.is_empty() {
+        detail.push_str(&format!("; anomalies: {:?}", tls.anomalies));
     }
     Ok((set, detail))
 }
@@ -336,12 +434,13 @@ fn max_conns() -> Option<usize> {
         .filter(|n| *n > 0)
 }
 
-/// The 1-minute load average: other work on the machine slows xrdp (it forks per connection) and both tools.
-fn load_average() -> String {
+/// The 1-minute load average: other work on the machine slows the servers (xrdp forks per connection) and both
+/// tools.
+fn load_average() -> f64 {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
+        .and_then(|s| s.split_whitespace().next().and_then(|l| l.parse().ok()))
+        .unwrap_or(f64::NAN)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -372,163 +471,103 @@ fn verdict(ratio: f64, target: f64) -> &'static str {
     }
 }
 
-fn print_report(
-    conditions: &[Condition],
-    rows: &[(usize, Tool, Vec<Sample>)],
-    runs: usize,
-    load: &str,
-) {
-    let find = |ci: usize, tool: Tool| {
+fn print_report(rows: &[(Server, usize, Tool, Vec<Sample>)], runs: usize) {
+    let find = |server: Server, ci: usize, tool: Tool| {
         rows.iter()
-            .find(|(c, t, _)| *c == ci && *t == tool)
-            .map(|(_, _, s)| s.as_slice())
+            .find(|(s, c, t, _)| *s == server && *c == ci && *t == tool)
+            .map(|(_, _, _, s)| s.as_slice())
             .filter(|s| !s.is_empty())
     };
     println!();
     println!(
-        "xrdp legacy profile (TLS 1.0-1.2, ALL:@SECLEVEL=0, RSA-2048); {} cores, load average {load}; \
-rdptls --max-conns {}; median of {runs} run(s)",
+        "{} cores; rdptls --max-conns {}; median of {runs} run(s); load average = the 1-minute load after each run (median, min-max)",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         max_conns().unwrap_or(ScanOptions::default().max_conns)
     );
     println!();
-    println!("| condition | tool | connections | wall time, median (min-max) | connections / sslscan (target <= 0.75) | time / sslscan (target) |");
-    println!("|---|---|---:|---:|---:|---:|");
-    for (ci, cond) in conditions.iter().enumerate() {
-        let base = find(ci, Tool::Sslscan);
-        for tool in Tool::ALL {
-            let Some(s) = find(ci, tool) else {
-                println!("| {} | {} | - | failed | - | - |", cond.label, tool.label());
-                continue;
-            };
-            let (t, c) = (median(secs(s)), median(conns(s)));
-            let lo = secs(s).into_iter().fold(f64::INFINITY, f64::min);
-            let hi = secs(s).into_iter().fold(0.0, f64::max);
-            let (cr, tr) = match (tool, base) {
-                (Tool::Sslscan, _) | (_, None) => ("1".to_string(), "1".to_string()),
-                (_, Some(b)) => {
-                    let cr = c / median(conns(b));
-                    let tr = t / median(secs(b));
-                    (
-                        format!("{cr:.2} {}", verdict(cr, CONNECTION_TARGET)),
-                        format!(
-                            "{tr:.3} (<= {}) {}",
-                            cond.time_target_label,
-                            verdict(tr, cond.time_target)
-                        ),
-                    )
-                }
-            };
-            let (cr, tr) = if tool == Tool::Sslscan {
-                ("-".to_string(), "-".to_string())
-            } else {
-                (cr, tr)
-            };
-            println!(
-                "| {} | {} | {c:.0} | {t:.2} s ({lo:.2}-{hi:.2}) | {cr} | {tr} |",
-                cond.label,
-                tool.label()
-            );
-        }
-    }
-
-    println!();
-    println!("Suite sets (version, suite):");
-    for (ci, cond) in conditions.iter().enumerate() {
-        let Some(base) = find(ci, Tool::Sslscan) else {
-            continue;
-        };
-        let reference = &base[0].suites;
-        let stable = base.iter().all(|s| &s.suites == reference);
-        for tool in [Tool::Rdptls, Tool::RdptlsClients] {
-            let Some(s) = find(ci, tool) else { continue };
-            for (i, sample) in s.iter().enumerate() {
-                let same = &sample.suites == reference;
-                if i == 0 || !same {
-                    let verdict = if same {
-                        format!("identical ({} suites)", reference.len())
-                    } else {
-                        let missing: Vec<String> =
-                            reference.difference(&sample.suites).map(name).collect();
-                        let extra: Vec<String> =
-                            sample.suites.difference(reference).map(name).collect();
-                        format!("DIFFERENT: missing {missing:?}, extra {extra:?}")
-                    };
+    println!("| server | condition | tool | connections | wall time, median (min-max) | load average | connections / sslscan (target) | time / sslscan (target) | suites agree |");
+    println!("|---|---|---|---:|---:|---:|---:|---:|---|");
+    let mut servers: Vec<Server> = rows.iter().map(|r| r.0).collect();
+    servers.dedup();
+    for &server in &servers {
+        for (ci, cond) in CONDITIONS.iter().enumerate() {
+            let base = find(server, ci, Tool::Sslscan);
+            let (ct, tt) = server.targets(cond);
+            for tool in Tool::ALL {
+                let Some(s) = find(server, ci, tool) else {
                     println!(
-                        "- {} / {} run {} vs sslscan: {verdict}",
+                        "| {} | {} | {} | - | failed | - | - | - | - |",
+                        server.label(),
                         cond.label,
-                        tool.label(),
-                        i + 1
+                        tool.label()
                     );
-                }
+                    continue;
+                };
+                let (t, c) = (median(secs(s)), median(conns(s)));
+                let lo = secs(s).into_iter().fold(f64::INFINITY, f64::min);
+                let hi = secs(s).into_iter().fold(0.0, f64::max);
+                let loads: Vec<f64> = s.iter().map(|x| x.load).collect();
+                let (llo, lhi) = (
+                    loads.iter().copied().fold(f64::INFINITY, f64::min),
+                    loads.iter().copied().fold(0.0, f64::max),
+                );
+                let load = format!("{:.2} ({llo:.2}-{lhi:.2})", median(loads.clone()));
+                let (cr, tr, agree) = match (tool, base) {
+                    (Tool::Sslscan, _) | (_, None) => {
+                        ("-".to_string(), "-".to_string(), "-".to_string())
+                    }
+                    (_, Some(b)) => {
+                        let cr = c / median(conns(b));
+                        let tr = t / median(secs(b));
+                        let reference = &b[0].suites;
+                        let same = s.iter().all(|x| &x.suites == reference);
+                        let agree = if same {
+                            format!("yes ({})", reference.len())
+                        } else {
+                            let bad = s.iter().find(|x| &x.suites != reference).map(|x| {
+                                let missing: Vec<String> =
+                                    reference.difference(&x.suites).map(name).collect();
+                                let extra: Vec<String> =
+                                    x.suites.difference(reference).map(name).collect();
+                                format!("missing {missing:?}, extra {extra:?}")
+                            });
+                            format!("**no**: {}", bad.unwrap_or_default())
+                        };
+                        (
+                            format!("{cr:.2} (<= {ct}) {}", verdict(cr, ct)),
+                            format!("{tr:.3} (<= {tt}) {}", verdict(tr, tt)),
+                            agree,
+                        )
+                    }
+                };
+                println!(
+                    "| {} | {} | {} | {c:.0} | {t:.2} s ({lo:.2}-{hi:.2}) | {load} | {cr} | {tr} | {agree} |",
+                    server.label(),
+                    cond.label,
+                    tool.label()
+                );
             }
         }
-        if !stable {
-            println!("- {}: sslscan's own runs disagree", cond.label);
-        }
     }
-
     println!();
-    println!("Where the time goes (median run of each; times from the proxy's accept log):");
-    for (ci, cond) in conditions.iter().enumerate() {
-        for tool in Tool::ALL {
-            let Some(s) = find(ci, tool) else { continue };
+    println!("Where rdptls' time and connections went (its median run, from `stats.stages`):");
+    for &server in &servers {
+        for (ci, cond) in CONDITIONS.iter().enumerate() {
+            let Some(s) = find(server, ci, Tool::Rdptls) else {
+                continue;
+            };
             let mut sorted: Vec<&Sample> = s.iter().collect();
             sorted.sort_by_key(|x| x.wall);
             let m = sorted[sorted.len() / 2];
             println!(
-                "- {} / {}: {}",
+                "- {} / {}: {:.2} s, {}",
+                server.label(),
                 cond.label,
-                tool.label(),
-                timeline_summary(m, cond.delay)
+                m.wall.as_secs_f64(),
+                m.detail
             );
-            if !m.detail.is_empty() {
-                println!("  - {}", m.detail);
-            }
         }
     }
-}
-
-/// Peak connections open at once, the mean lifetime of one, when the 7th was accepted (rdptls's first six are
-/// the X.224 matrix), and the wall time in round trips.
-fn timeline_summary(s: &Sample, delay: Duration) -> String {
-    let rel = |d: Duration| d.saturating_sub(s.started).as_secs_f64() * 1000.0;
-    let mut events: Vec<(f64, i32)> = Vec::new();
-    let mut lifetimes = Vec::new();
-    for c in &s.timeline {
-        events.push((rel(c.accepted), 1));
-        if let Some(closed) = c.closed {
-            events.push((rel(closed), -1));
-            lifetimes.push((closed.saturating_sub(c.accepted)).as_secs_f64() * 1000.0);
-        }
-    }
-    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (mut open, mut peak) = (0, 0);
-    for (_, d) in &events {
-        open += d;
-        peak = peak.max(open);
-    }
-    let seventh = s
-        .timeline
-        .get(6)
-        .map_or("-".to_string(), |c| format!("{:.0} ms", rel(c.accepted)));
-    let last = s
-        .timeline
-        .last()
-        .map_or("-".to_string(), |c| format!("{:.0} ms", rel(c.accepted)));
-    let mut text = format!(
-        "{} connections, at most {peak} open at once, {:.0} ms each (median), 7th accepted at {seventh}, last at {last}, wall {:.0} ms",
-        s.timeline.len(),
-        median(lifetimes),
-        s.wall.as_secs_f64() * 1000.0
-    );
-    if !delay.is_zero() {
-        text.push_str(&format!(
-            " = {:.1} RTTs",
-            s.wall.as_secs_f64() / (delay * 2).as_secs_f64()
-        ));
-    }
-    text
 }
 
 fn name(&(version, id): &(u16, u16)) -> String {

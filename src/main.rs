@@ -256,6 +256,7 @@ async fn scan(args: ScanArgs) -> i32 {
         Err(e) => return usage_code(format!("--ca-file {e}")),
     }
     opts.quick = args.quick;
+    opts.replay_every_client = args.replay_every_client;
     if let Some(c) = &args.cookie {
         if c.is_empty() || c.len() > 127 || !c.bytes().all(|b| b.is_ascii_graphic()) {
             return usage_code(

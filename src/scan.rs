@@ -38,6 +38,8 @@ pub struct ScanOptions {
     pub target_timeout: Option<Duration>,
     /// `--rate`: new connections per second across every target.
     pub rate: Option<Arc<ConnectionRate>>,
+    /// Replay every client's hello, even where the enumeration already proves the server's answer.
+    pub replay_every_client: bool,
 }
 
 impl Default for ScanOptions {
@@ -56,6 +58,7 @@ impl Default for ScanOptions {
             stages: plan.stages,
             target_timeout: plan.target_timeout,
             rate: plan.rate,
+            replay_every_client: false,
         }
     }
 }
@@ -79,6 +82,12 @@ impl ScanOptions {
             target_timeout: self.target_timeout,
             interrupt: None,
             rate: self.rate.clone(),
+            // Replay only the clients whose answer the enumeration does not prove.
+            derive_clients: if self.replay_every_client {
+                plan::ClientDeriver::default()
+            } else {
+                plan::ClientDeriver::new(analysis::clients::derive::derive)
+            },
         }
     }
 }
@@ -138,19 +147,24 @@ left out",
                 kept.iter()
                     .map(|&i| seen.client_answers[i].clone())
                     .collect::<Vec<_>>(),
+                kept.iter()
+                    .map(|&i| seen.client_derived.get(i).copied().unwrap_or(false))
+                    .collect::<Vec<_>>(),
             ))
         }
         _ => None,
     };
     let clients = opts.clients.as_ref().map(|all| match &filtered {
-        Some((profiles, answers)) => analysis::ClientEvidence {
+        Some((profiles, answers, derived)) => analysis::ClientEvidence {
             profiles,
             answers,
+            derived,
             versions: &seen.versions,
         },
         None => analysis::ClientEvidence {
             profiles: all,
             answers: &seen.client_answers,
+            derived: &seen.client_derived,
             versions: &seen.versions,
         },
     });

@@ -109,8 +109,47 @@ fn every_documented_key_is_present_with_its_type() {
     has(
         &t["stats"],
         "stats",
-        &[("connections", "number"), ("elapsed_ms", "number")],
+        &[
+            ("connections", "number"),
+            ("elapsed_ms", "number"),
+            ("stages", "object"),
+        ],
     );
+    let stages = &t["stats"]["stages"];
+    has(
+        stages,
+        "stats.stages",
+        &[
+            ("negotiation", "object"),
+            ("tls_enumeration", "object"),
+            ("modern_handshake", "object"),
+            ("credssp", "object"),
+            ("replays", "object"),
+            ("hellos_replayed", "number"),
+            ("hellos_derived", "number"),
+        ],
+    );
+    let mut opened = 0;
+    for stage in [
+        "negotiation",
+        "tls_enumeration",
+        "modern_handshake",
+        "credssp",
+        "replays",
+    ] {
+        has(
+            &stages[stage],
+            stage,
+            &[
+                ("connections", "number"),
+                ("reused", "number"),
+                ("elapsed_ms", "number"),
+            ],
+        );
+        opened += stages[stage]["connections"].as_u64().unwrap();
+    }
+    // Every connection is some stage's.
+    assert_eq!(opened, t["stats"]["connections"].as_u64().unwrap());
 
     let neg = &t["negotiation"];
     has(
@@ -298,8 +337,10 @@ fn every_documented_key_is_present_with_its_type() {
                 ("suite", "string|null"),
                 ("reason", "string|null"),
                 ("client_error", "string|null"),
+                ("evidence", "string"),
             ],
         );
+        assert!(["replayed", "derived", "none"].contains(&cl["evidence"].as_str().unwrap()));
     }
     let ids: Vec<&str> = t["clients"]
         .as_array()

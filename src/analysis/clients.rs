@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use crate::model::codes::{extension_by_name, group_by_name};
 use crate::model::{
-    AlertDescription, Answer, CertificateReport, CipherSuite, ClientFailure, ClientResult,
-    ClientSecurity, ExtensionType, HelloShape, NamedGroup, Negotiation, Offer, ProtocolVersion,
-    SignatureScheme, Sni, TlsReport,
+    AlertDescription, Answer, CertificateReport, CipherSuite, ClientEvidenceSource, ClientFailure,
+    ClientResult, ClientSecurity, ExtensionType, HelloShape, NamedGroup, Negotiation, Offer,
+    ProtocolVersion, SignatureScheme, Sni, TlsReport,
 };
 use crate::wire::tls::suites;
 use crate::wire::tls::MAX_SUITES;
@@ -110,6 +110,7 @@ impl ClientProfile {
             x25519_share: self.groups.contains(&NamedGroup::X25519),
             renegotiation_scsv: self.entry.renegotiation_scsv,
             shape: self.shape.clone(),
+            sni: Sni::Name,
         }
     }
 }
@@ -332,6 +333,11 @@ pub fn verdict(
         mstsc: e.family.as_deref() == Some("mstsc"),
         short_name: e.short_name.clone().unwrap_or_else(|| e.name.clone()),
         unverified_versions: client.unverified_versions.clone(),
+        evidence: if answer.is_some() {
+            ClientEvidenceSource::Replayed
+        } else {
+            ClientEvidenceSource::None
+        },
     };
     let tls_error = e.tls_error.clone();
     let Some(answer) = answer else {
@@ -488,5 +494,6 @@ fn labels(versions: &[ProtocolVersion]) -> String {
         .join(", ")
 }
 
+pub mod derive;
 #[cfg(test)]
 mod tests;

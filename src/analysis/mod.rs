@@ -55,6 +55,8 @@ impl AnalysisOptions {
 pub struct ClientEvidence<'a> {
     pub profiles: &'a [clients::ClientProfile],
     pub answers: &'a [Option<Answer>],
+    /// Per profile: `true` when its answer was derived from the enumeration, not replayed.
+    pub derived: &'a [bool],
     pub versions: &'a [ProtocolVersion],
 }
 
@@ -120,6 +122,11 @@ pub fn complete(
             .zip(c.answers)
             .map(|(p, a)| clients::verdict(p, a.as_ref(), &facts))
             .collect();
+        for (r, derived) in report.clients.iter_mut().zip(c.derived) {
+            if *derived {
+                r.evidence = crate::model::ClientEvidenceSource::Derived;
+            }
+        }
     }
     let refused_in_mcs = report
         .stage

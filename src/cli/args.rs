@@ -231,6 +231,10 @@ pub struct ScanArgs {
     /// Skip the RDP client compatibility simulation.
     #[arg(long)]
     pub no_clients: bool,
+    /// Send every client's hello, even where the enumeration already proves the server's answer (JSON:
+    /// `clients[].evidence`).
+    #[arg(long, conflicts_with = "no_clients")]
+    pub replay_every_client: bool,
     /// More client profiles, in the format of data/clients.toml: an entry with a built-in id replaces it, any
     /// other is added to the built-in ones.
     #[arg(long, value_name = "FILE", conflicts_with = "clients_only")]

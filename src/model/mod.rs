@@ -22,7 +22,7 @@ pub use certificate::{
 };
 pub use finding::{Category, ClientFailure, FindingId};
 pub use mcs::*;
-pub use observations::{Answer, HelloShape, Offer, Sni, TlsObservations};
+pub use observations::{Answer, EnumerationEvidence, HelloShape, Offer, Sni, TlsObservations};
 pub use policy::{Rule, RuleOutcome, RuleResult};
 pub use stage::*;
 pub use tls::*;
@@ -75,6 +75,40 @@ pub fn now_rfc3339() -> String {
 pub struct Stats {
     /// TCP connections opened, counted, not estimated.
     pub connections: u64,
+    pub elapsed_ms: u64,
+    /// Where one target's time and connections went, stage by stage (absent from a run's totals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stages: Option<StageStats>,
+}
+
+/// One target's scan, stage by stage. The TLS enumeration, the modern handshake and CredSSP run side by side, so
+/// their times overlap; the replays come after them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StageStats {
+    /// The X.224 matrix: one connection per security protocol.
+    pub negotiation: StageCost,
+    /// Versions, suites, server order, groups: the elimination chains' hellos.
+    pub tls_enumeration: StageCost,
+    /// The rustls handshake (on a connection the negotiation left ready, when it left one).
+    pub modern_handshake: StageCost,
+    /// The CredSSP probe (on the negotiation's HYBRID connection, when it left one).
+    pub credssp: StageCost,
+    /// The client hellos sent again as the clients send them.
+    pub replays: StageCost,
+    /// Distinct client hellos sent, and those whose answer was derived from the enumeration instead (clients
+    /// that send the same hello share one).
+    pub hellos_replayed: u64,
+    pub hellos_derived: u64,
+}
+
+/// What one stage cost.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StageCost {
+    /// TCP connections the stage opened itself.
+    pub connections: u64,
+    /// Connections an earlier stage opened that this one carried on (the negotiation's, ready for TLS).
+    pub reused: u64,
+    /// From the stage's start to its end, in milliseconds.
     pub elapsed_ms: u64,
 }
 
@@ -454,6 +488,23 @@ pub struct ClientResult {
     /// Versions the client may also offer, unconfirmed by any public source (not in the JSON).
     #[serde(skip)]
     pub unverified_versions: Vec<ProtocolVersion>,
+    /// Where the server's answer to this client came from: its own hello replayed, or derived from the
+    /// enumeration's evidence without a connection.
+    pub evidence: ClientEvidenceSource,
+}
+
+/// Where a client's verdict comes from.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientEvidenceSource {
+    /// The client's own hello was sent, and the server answered it.
+    #[default]
+    Replayed,
+    /// The enumeration already proved the answer (every version the client offers refused outright, or its pick
+    /// fixed by the complete suite set and the server's known order): not sent.
+    Derived,
+    /// Nothing was sent: the server offers no TLS path.
+    None,
 }
 
 /// The security a simulated client gets.

@@ -20,6 +20,8 @@ pub struct Offer {
     pub renegotiation_scsv: bool,
     /// A client's own hello, extension by extension; `None` for the scanner's default extensions.
     pub shape: Option<HelloShape>,
+    /// What goes in `server_name` when `shape` is `None` (a shape says its own).
+    pub sni: Sni,
 }
 
 /// How a particular client builds its ClientHello beyond versions, suites and groups: what a server can decide on.
@@ -101,8 +103,22 @@ pub struct TlsObservations {
     /// Positions in `client_answers` of the offers whose replay failed on our side (`kind: local`): no answer, and
     /// no verdict to draw from it.
     pub not_replayed: Vec<usize>,
+    /// Per client offer: `true` when its answer was derived from the enumeration rather than replayed.
+    pub client_derived: Vec<bool>,
     /// The server's clock from its NTLM CHALLENGE (Unix seconds), when the CredSSP probe got one.
     pub credssp_server_time: Option<i64>,
     /// What the connections showed of the server's connection limits.
     pub pressure: super::ConnectionPressure,
+}
+
+/// What a client replay could be derived from: the enumeration's report and certificate chain, and whether the
+/// server has answered a hello with the SNI this client sends.
+#[derive(Debug, Clone, Copy)]
+pub struct EnumerationEvidence<'a> {
+    pub tls: &'a super::TlsReport,
+    /// The certificate chain the scan read, DER, leaf first.
+    pub chain: &'a [Vec<u8>],
+    /// The server answered a hello carrying the same SNI as this client's (the enumeration's, or a replay's
+    /// that matched its derivation): the name cannot change the answer.
+    pub sni_answered: bool,
 }

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::model::{
-    ErrorKind, Mode, Offer, ScanError, ScanStage, Stats, Status, Step, TargetReport,
-    TlsObservations,
+    Answer, EnumerationEvidence, ErrorKind, Mode, Offer, ScanError, ScanStage, StageStats, Stats,
+    Status, Step, TargetReport, TlsObservations,
 };
 use crate::probe::raw::RawOracle;
 use crate::probe::{connect, ConnectionRate, ProbeContext};
@@ -51,6 +51,44 @@ pub struct PlanOptions {
     pub interrupt: Option<Interrupt>,
     /// `--rate`: new connections per second across every target, shared by their probe contexts.
     pub rate: Option<Arc<ConnectionRate>>,
+    /// Derives a client's answer from the enumeration where the evidence proves it; unset, every client is
+    /// replayed.
+    pub derive_clients: ClientDeriver,
+}
+
+/// The function that derives a client's answer from the enumeration's evidence, or says why only a replay can
+/// tell: the analysis's pure derivation, handed down by the scan layer (the plan imports no analysis).
+type DeriveFn = dyn Fn(&Offer, &EnumerationEvidence<'_>) -> Result<Answer, String> + Send + Sync;
+
+/// A [`DeriveFn`], or none: then every client is replayed.
+#[derive(Clone, Default)]
+pub struct ClientDeriver(Option<Arc<DeriveFn>>);
+
+impl ClientDeriver {
+    pub fn new(
+        f: impl Fn(&Offer, &EnumerationEvidence<'_>) -> Result<Answer, String> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Some(Arc::new(f)))
+    }
+
+    /// `None` when no derivation is set.
+    pub fn derive(
+        &self,
+        offer: &Offer,
+        evidence: &EnumerationEvidence<'_>,
+    ) -> Option<Result<Answer, String>> {
+        self.0.as_ref().map(|f| f(offer, evidence))
+    }
+}
+
+impl std::fmt::Debug for ClientDeriver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ClientDeriver(set)"
+        } else {
+            "ClientDeriver(none)"
+        })
+    }
 }
 
 /// A stage of one target's scan, as a progress display names it.
@@ -117,6 +155,7 @@ impl Default for PlanOptions {
             target_timeout: None,
             interrupt: None,
             rate: None,
+            derive_clients: ClientDeriver::default(),
         }
     }
 }
@@ -157,6 +196,7 @@ pub async fn run(typed: &str, opts: &PlanOptions) -> (TargetReport, TlsObservati
     report.stats = Stats {
         connections: ctx.connections(),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        stages: report.stats.stages.take(),
     };
     (report, seen)
 }
@@ -227,10 +267,19 @@ async fn run_probes(
         }
     } else {
         opts.stages.starts(Stage::Negotiation);
-        match cutoff
+        let started = Instant::now();
+        let matrix = cutoff
             .within(negotiation::matrix(ctx, addr, opts, report))
-            .await
-        {
+            .await;
+        report.stats.stages = Some(StageStats {
+            negotiation: crate::model::StageCost {
+                connections: ctx.connections(),
+                reused: 0,
+                elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            },
+            ..StageStats::default()
+        });
+        match matrix {
             Ok(Some((path, ready))) => (
                 Some(path),
                 ready.into_iter().map(|(p, s)| (Some(p), s)).collect(),

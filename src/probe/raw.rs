@@ -1,6 +1,7 @@
 //! The raw TLS probe: one hand-built ClientHello per connection, the server's first flight read in the clear.
 //! It answers for any version and suite, legacy ones included, which rustls cannot offer.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
@@ -34,6 +35,9 @@ pub struct RawOracle {
     /// The host name for SNI (sent only when it is a DNS name).
     pub server_name: Option<String>,
     ready: Mutex<Vec<Conn>>,
+    /// Each SNI host (or none) some hello carried that the server answered with a ServerHello, with the leaf
+    /// certificate it showed then (empty when it showed none in the clear).
+    answered_sni: Mutex<BTreeMap<Option<String>, Vec<u8>>>,
 }
 
 impl RawOracle {
@@ -49,6 +53,7 @@ impl RawOracle {
             path,
             server_name,
             ready: Mutex::new(Vec::new()),
+            answered_sni: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -107,6 +112,31 @@ impl RawOracle {
         }
     }
 
+    /// The SNI host a hello for `offer` carries (`None`: no `server_name`).
+    pub fn sent_sni(&self, offer: &Offer) -> Option<String> {
+        self.spec(offer).sni_host().map(str::to_string)
+    }
+
+    /// The SNI host the scanner's own hellos (the enumeration's) carry.
+    pub fn default_sni(&self) -> Option<String> {
+        let mut spec = ClientHelloSpec::new(ProtocolVersion::TLS1_2, Vec::new());
+        spec.server_name = self.server_name.clone();
+        spec.sni_host().map(str::to_string)
+    }
+
+    /// Whether a hello carrying `sni` got a ServerHello, with the same certificate as the scanner's own SNI (as
+    /// far as both showed one): then that name does not change the server's answer.
+    pub fn sni_answered(&self, sni: &Option<String>) -> bool {
+        let Ok(answered) = self.answered_sni.lock() else {
+            return false;
+        };
+        let own = answered.get(&self.default_sni());
+        match (answered.get(sni), own) {
+            (Some(leaf), Some(own)) => leaf.is_empty() || own.is_empty() || leaf == own,
+            _ => false,
+        }
+    }
+
     /// Builds the ClientHello for `offer`.
     pub fn spec(&self, offer: &Offer) -> ClientHelloSpec {
         let mut spec = ClientHelloSpec::new(offer.max_version(), offer.suites.clone());
@@ -114,6 +144,13 @@ impl RawOracle {
         spec.groups = offer.groups.clone();
         spec.server_name = self.server_name.clone();
         spec.renegotiation_scsv = offer.renegotiation_scsv;
+        if offer.shape.is_none() {
+            match offer.sni {
+                Sni::Name => {}
+                Sni::AsTyped => spec.sni_ip_literal = true,
+                Sni::None => spec.server_name = None,
+            }
+        }
         if let Some(shape) = &offer.shape {
             spec.layout = Some(shape.extensions.clone());
             if !shape.signature_algorithms.is_empty() {
@@ -156,10 +193,22 @@ impl RawOracle {
             }
             read_flight(&mut stream, &spec, &self.ctx.journal).await
         };
-        match tokio::time::timeout(self.ctx.timeout, exchange).await {
+        let answer = match tokio::time::timeout(self.ctx.timeout, exchange).await {
             Err(_) => Err(timeout_error(Step::Tls, &self.ctx, "ServerHello")),
             Ok(r) => r,
+        };
+        if let Ok(Answer::Hello { chain, .. }) = &answer {
+            if let Ok(mut answered) = self.answered_sni.lock() {
+                let leaf = chain.first().cloned().unwrap_or_default();
+                let seen = answered
+                    .entry(spec.sni_host().map(str::to_string))
+                    .or_insert_with(|| leaf.clone());
+                if seen.is_empty() {
+                    *seen = leaf;
+                }
+            }
         }
+        answer
     }
 }
 

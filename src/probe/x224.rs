@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use super::Conn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{connect, io_error, timeout_error, Journal, ProbeContext, OPENING_HOLD};
+use super::{connect, io_error, timeout_error, Journal, ProbeContext};
 use crate::model::{ConnectionStage, ErrorKind, ScanError, Step};
 use crate::wire::x224::{
     tpkt_packet_len, ConnectionRequest, Protocols, X224Reply, TPKT_HEADER_LEN,
@@ -31,13 +31,16 @@ pub async fn negotiate(
     // proves the server accepted the connection; on a slow one the slot only paces the SYNs.
     let (answered, answer_rx) = tokio::sync::oneshot::channel::<()>();
     if let Ok(slot) = ctx.opening.clone().acquire_owned().await {
+        let hold = ctx.pacing.hold();
         tokio::spawn(async move {
             let _slot = slot;
-            let _ = tokio::time::timeout(OPENING_HOLD, answer_rx).await;
+            let _ = tokio::time::timeout(hold, answer_rx).await;
         });
     }
     let _answered = answered; // dropped on every return: releases the slot
+    let started = tokio::time::Instant::now();
     let mut stream = connect(ctx, addr).await?;
+    let connected = started.elapsed();
     let exchange = async {
         stream
             .write_all(&request)
@@ -49,6 +52,7 @@ pub async fn negotiate(
         Err(_) => return Err(timeout_error(Step::X224, ctx, "X.224 Connection Confirm")),
         Ok(r) => r?,
     };
+    ctx.pacing.observe(connected, started.elapsed());
     let reply = X224Reply::decode(&packet)
         .map_err(|e| ScanError::new(Step::X224, ErrorKind::Protocol, e.to_string()))?;
     ctx.journal.reach(ConnectionStage::X224);

@@ -175,6 +175,7 @@ pub fn client(id: &str, connects: bool, reason: Option<&str>) -> ClientResult {
         unverified_versions: profile(id)
             .map(|p| p.unverified_versions)
             .unwrap_or_default(),
+        evidence: Default::default(),
     }
 }
 

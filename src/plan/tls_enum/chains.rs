@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use tokio::sync::{watch, Semaphore};
 
 use super::{EnumOptions, TLS12, TLS13};
-use crate::model::{Answer, CipherSuite, NamedGroup, Offer, ProtocolVersion, ScanError};
+use crate::model::{Answer, CipherSuite, NamedGroup, Offer, ProtocolVersion, ScanError, Sni};
 use crate::probe::Oracle;
 
 /// Shared state of the running chains.
@@ -180,6 +180,7 @@ impl<O: Oracle> Run<O> {
                 x25519_share: version == TLS13,
                 renegotiation_scsv: true,
                 shape: None,
+                sni: Sni::Name,
             };
             let answer = self.ask(offer).await;
             tell(answer_version(&answer) >= version);
@@ -236,6 +237,7 @@ impl<O: Oracle> Run<O> {
             x25519_share: true,
             renegotiation_scsv: true,
             shape: None,
+            sni: Sni::Name,
         };
         let (seed12, seed13, tls13_refused) = match self.ask(offer).await {
             Some(Answer::Hello {
@@ -282,6 +284,16 @@ impl<O: Oracle> Run<O> {
         version: ProtocolVersion,
         suites: Vec<CipherSuite>,
     ) -> Option<CipherSuite> {
+        self.pick_with_sni(version, suites, Sni::Name).await
+    }
+
+    /// [`Self::pick`] with the hello's `server_name` as `sni` says.
+    pub(super) async fn pick_with_sni(
+        &self,
+        version: ProtocolVersion,
+        suites: Vec<CipherSuite>,
+        sni: Sni,
+    ) -> Option<CipherSuite> {
         let offer = Offer {
             versions: vec![version],
             suites: suites.clone(),
@@ -289,6 +301,7 @@ impl<O: Oracle> Run<O> {
             x25519_share: version == TLS13,
             renegotiation_scsv: true,
             shape: None,
+            sni,
         };
         match self.ask(offer).await? {
             Answer::Hello {
@@ -323,6 +336,7 @@ impl<O: Oracle> Run<O> {
                 x25519_share: version == TLS13 && left.contains(&NamedGroup::X25519),
                 renegotiation_scsv: true,
                 shape: None,
+                sni: Sni::Name,
                 groups: left.clone(),
             };
             match self.ask(offer).await {

@@ -16,7 +16,7 @@ use tokio::sync::{watch, Semaphore};
 use self::chains::{
     follows_client_order, merge_server_order, partitions, ChainEnd, Run, Seen, Step,
 };
-use crate::model::{CipherSuite, NamedGroup, ProtocolVersion, ScanError};
+use crate::model::{CipherSuite, NamedGroup, ProtocolVersion, ScanError, Sni};
 use crate::probe::Oracle;
 
 pub use self::chains::version_name;
@@ -36,6 +36,10 @@ pub struct EnumOptions {
     pub backoff: Duration,
     /// Pause before each hello (`--delay`), for fragile servers.
     pub delay: Duration,
+    /// The `server_name` of the hello that tells client order from server order: another form than the
+    /// enumeration's own (an IP literal, say, as mstsc sends it) shows, at no extra connection, whether the
+    /// server answers that name alike. Refused with it, the test is asked again with the usual name.
+    pub order_test_sni: Sni,
 }
 
 impl Default for EnumOptions {
@@ -46,6 +50,7 @@ impl Default for EnumOptions {
             retries: 2,
             backoff: Duration::from_millis(250),
             delay: Duration::ZERO,
+            order_test_sni: Sni::Name,
         }
     }
 }
@@ -207,7 +212,14 @@ pub async fn enumerate<O: Oracle>(
                 .find(|(s, _)| s.len() >= 2)
                 .map(|(s, _)| (s[0].picked, s[1].picked));
             match pair {
-                Some((a, b)) => run.pick(*version, vec![b, a]).await.map(|p| p == a),
+                Some((a, b)) => {
+                    let sni = opts.order_test_sni;
+                    let mut pick = run.pick_with_sni(*version, vec![b, a], sni).await;
+                    if pick.is_none() && sni != Sni::Name {
+                        pick = run.pick(*version, vec![b, a]).await;
+                    }
+                    pick.map(|p| p == a)
+                }
                 None => {
                     // Each partition gave at most one suite: compare two partitions' picks directly.
                     let mut it = picked.iter();

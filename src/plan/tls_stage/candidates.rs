@@ -38,7 +38,10 @@ pub fn strength(i: &SuiteInfo) -> impl Ord {
 }
 
 /// The candidates of the registry for every version, chains sized to hide latency with `max_conns` in flight.
-pub fn registry_candidates(max_conns: usize) -> Candidates {
+/// `server_bound`: the server's own time per connection dwarfs the round trip (it answers one connection after
+/// another, as FreeRDP's shadow server does): parallel chains then buy no time, only their closing refusals, so
+/// TLS 1.2 gets no more chains than its suites need.
+pub fn registry_candidates(max_conns: usize, server_bound: bool) -> Candidates {
     let mut legacy: Vec<&SuiteInfo> = suites::all().filter(|i| !i.is_tls13()).collect();
     legacy.sort_by_key(|i| strength(i));
     let ids = |f: &dyn Fn(&SuiteInfo) -> bool| {
@@ -73,7 +76,11 @@ pub fn registry_candidates(max_conns: usize) -> Candidates {
         // three) stays short. The older versions run two chains each (their 139 suites exceed one hello).
         min_partitions: BTreeMap::from([(
             ProtocolVersion::TLS1_2,
-            (max_conns * 3 / 4).clamp(1, 6),
+            if server_bound {
+                1
+            } else {
+                (max_conns * 3 / 4).clamp(1, 6)
+            },
         )]),
     }
 }

@@ -1,11 +1,14 @@
 //! The full handshakes beside the enumeration: rustls (what a modern client negotiates, and the certificate)
 //! and the CredSSP probe over a HYBRID connection.
 
+use std::time::Instant;
+
 use crate::probe::Conn;
 
 use super::{path_of, Ready};
 use crate::model::{
-    CredsspReport, Negotiated, NtlmReport, Rejection, ScanError, SuiteEntry, TlsReport, Via,
+    CredsspReport, Negotiated, NtlmReport, Rejection, ScanError, StageCost, SuiteEntry, TlsReport,
+    Via,
 };
 use crate::probe::raw::RawOracle;
 use crate::probe::tls::{
@@ -79,6 +82,21 @@ fn negotiated(
     (n, session.chain, after)
 }
 
+/// What the two handshakes cost: their connections (opened, or carried on from the negotiation) and time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HandshakeCosts {
+    pub modern: StageCost,
+    pub credssp: StageCost,
+}
+
+fn cost(started: Instant, opened: u64, reused: u64) -> StageCost {
+    StageCost {
+        connections: opened,
+        reused,
+        elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
 /// The rustls handshake on the first ready connection (or a new one), and CredSSP on a HYBRID connection: the
 /// same one when the server negotiated HYBRID first (an NLA-only server), else its own.
 pub async fn modern_and_credssp(
@@ -86,33 +104,47 @@ pub async fn modern_and_credssp(
     modern: Option<Ready>,
     hybrid: Option<Conn>,
     name: &str,
-) -> (ModernResult, Option<CredsspSeen>) {
+) -> (ModernResult, Option<CredsspSeen>, HandshakeCosts) {
     let ctx = &oracle.ctx;
+    let started = Instant::now();
+    let mut costs = HandshakeCosts::default();
     if let Some((p, stream)) = modern {
         if is_credssp(p) {
             return match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
                 Ok((session, mut tls)) => {
+                    costs.modern = cost(started, 0, 1);
+                    let after = Instant::now();
                     let credssp = credssp_report(ctx, &mut tls).await;
-                    (Ok(negotiated(oracle, session)), Some(credssp))
+                    costs.credssp = cost(after, 0, 1);
+                    (Ok(negotiated(oracle, session)), Some(credssp), costs)
                 }
-                Err(e) => (Err(e), None),
+                Err(e) => {
+                    costs.modern = cost(started, 0, 1);
+                    (Err(e), None, costs)
+                }
             };
         }
         let modern = async {
-            handshake(ctx, stream, name, RustlsVersions::Both)
+            let r = handshake(ctx, stream, name, RustlsVersions::Both)
                 .await
-                .map(|s| negotiated(oracle, s))
+                .map(|s| negotiated(oracle, s));
+            (r, cost(started, 0, 1))
         };
         let credssp = async {
             let stream = hybrid?;
-            Some(
-                match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
-                    Ok((_, mut tls)) => credssp_report(ctx, &mut tls).await,
-                    Err(e) => (failed(e.error), None),
-                },
-            )
+            let seen = match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
+                Ok((_, mut tls)) => credssp_report(ctx, &mut tls).await,
+                Err(e) => (failed(e.error), None),
+            };
+            Some((seen, cost(started, 0, 1)))
         };
-        return tokio::join!(modern, credssp);
+        let ((modern, modern_cost), credssp) = tokio::join!(modern, credssp);
+        costs.modern = modern_cost;
+        let credssp = credssp.map(|(seen, c)| {
+            costs.credssp = c;
+            seen
+        });
+        return (modern, credssp, costs);
     }
     let modern = async {
         let stream = oracle.open().await?;
@@ -120,7 +152,9 @@ pub async fn modern_and_credssp(
             .await
             .map(|s| negotiated(oracle, s))
     };
-    (modern.await, None)
+    let modern = modern.await;
+    costs.modern = cost(started, 1, 0);
+    (modern, None, costs)
 }
 
 fn failed(e: ScanError) -> CredsspReport {

@@ -6,17 +6,23 @@ mod handshakes;
 mod quick;
 mod replay;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::probe::Conn;
 
 use self::candidates::{registry_candidates, strength, VERSIONS};
-use self::handshakes::{modern_and_credssp, split_ready, CredsspSeen, ModernResult};
+use self::handshakes::{
+    modern_and_credssp, split_ready, CredsspSeen, HandshakeCosts, ModernResult,
+};
+use self::replay::Replayed;
 use super::tls_enum::{self, Enumeration};
 use super::{Cutoff, PlanOptions};
 use crate::model::{
-    ErrorKind, Negotiated, ProtocolVersion, ScanError, ScanStage, ServerOrder, Status, Step,
-    SuiteEntry, TargetReport, TlsObservations, TlsPath, TlsReport, VersionSupport, Via,
+    ErrorKind, Negotiated, ProtocolVersion, ScanError, ScanStage, ServerOrder, Sni, StageCost,
+    Status, Step, SuiteEntry, TargetReport, TlsObservations, TlsPath, TlsReport, VersionSupport,
+    Via,
 };
 use crate::probe::raw::RawOracle;
 use crate::wire::x224::Protocols;
@@ -48,21 +54,39 @@ pub async fn run(
     report: &mut TargetReport,
 ) -> TlsObservations {
     let (modern, hybrid, pool) = split_ready(ready);
+    let pooled = pool.len() as u64;
     let handshakes = modern_and_credssp(&oracle, modern, hybrid, name);
+    let started = Instant::now();
+    let opened_before = oracle.ctx.connections();
     let stage = async {
         if opts.quick {
-            let (modern, credssp) = handshakes.await;
-            (quick::quick(&oracle, modern).await, credssp)
+            let (modern, credssp, costs) = handshakes.await;
+            (quick::quick(&oracle, modern).await, credssp, costs)
         } else {
             full(&oracle, pool, handshakes, opts).await
         }
     };
-    let ((tls, chain, versions), credssp) = match cutoff.within(stage).await {
+    let ((tls, chain, versions), credssp, costs) = match cutoff.within(stage).await {
         Ok(done) => done,
         Err(reason) => {
             cutoff.cut(report, ScanStage::Tls, reason);
             return TlsObservations::default();
         }
+    };
+    let stages = report.stats.stages.get_or_insert_with(Default::default);
+    stages.modern_handshake = costs.modern;
+    stages.credssp = costs.credssp;
+    // Everything the stage opened that the handshakes did not is the enumeration's (quick mode's raw hellos
+    // included); the negotiation's pooled connections went to it first.
+    let opened = oracle.ctx.connections() - opened_before;
+    let hellos = match &tls {
+        Ok(t) => t.hellos,
+        Err((_, partial)) => partial.as_ref().map_or(0, |t| t.hellos),
+    };
+    stages.tls_enumeration = StageCost {
+        connections: opened.saturating_sub(costs.modern.connections + costs.credssp.connections),
+        reused: pooled.min(hellos),
+        elapsed_ms: elapsed_ms(started),
     };
     let (credssp, credssp_server_time) = match credssp {
         Some((report, time)) => (Some(report), time),
@@ -77,32 +101,54 @@ pub async fn run(
             report.tls = partial;
         }
     }
-    let (client_answers, not_replayed) = match &opts.client_offers {
+    let replayed = match &opts.client_offers {
         Some(offers) => {
             opts.stages.starts(super::Stage::Clients);
-            match cutoff
-                .within(replay::replay(&oracle, offers, report, opts.max_conns))
-                .await
-            {
-                Ok(answers) => answers,
+            let started = Instant::now();
+            let opened_before = oracle.ctx.connections();
+            let replay = replay::replay(
+                &oracle,
+                offers,
+                report,
+                &chain,
+                opts.max_conns,
+                &opts.derive_clients,
+            );
+            match cutoff.within(replay).await {
+                Ok(replayed) => {
+                    let stages = report.stats.stages.get_or_insert_with(Default::default);
+                    stages.replays = StageCost {
+                        connections: oracle.ctx.connections() - opened_before,
+                        reused: 0,
+                        elapsed_ms: elapsed_ms(started),
+                    };
+                    stages.hellos_derived = replayed.derived_hellos;
+                    stages.hellos_replayed = replayed.sent;
+                    replayed
+                }
                 Err(reason) => {
                     // The clients that were not replayed are left out rather than guessed.
                     cutoff.cut(report, ScanStage::Clients, reason);
-                    (Vec::new(), Vec::new())
+                    Replayed::default()
                 }
             }
         }
-        None => (Vec::new(), Vec::new()),
+        None => Replayed::default(),
     };
     TlsObservations {
         chain,
         versions,
-        client_answers,
-        not_replayed,
+        client_answers: replayed.answers,
+        not_replayed: replayed.not_replayed,
+        client_derived: replayed.derived,
         credssp_server_time,
         // Filled in by the plan once every probe has ended.
         pressure: Default::default(),
     }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Enumerates everything, while the modern handshake (and CredSSP) run on their own connections; the
@@ -110,18 +156,46 @@ pub async fn run(
 async fn full(
     oracle: &Arc<RawOracle>,
     pool: Vec<Conn>,
-    handshakes: impl std::future::Future<Output = (ModernResult, Option<CredsspSeen>)>,
+    handshakes: impl std::future::Future<Output = (ModernResult, Option<CredsspSeen>, HandshakeCosts)>,
     opts: &PlanOptions,
-) -> (Stage, Option<CredsspSeen>) {
+) -> (Stage, Option<CredsspSeen>, HandshakeCosts) {
     for s in pool {
         oracle.add_ready(s);
     }
-    let candidates = registry_candidates(opts.enumeration.max_conns);
-    let (e, (modern, credssp)): (Enumeration, _) = tokio::join!(
-        tls_enum::enumerate(oracle.clone(), &candidates, &opts.enumeration),
+    let pacing = &oracle.ctx.pacing;
+    // The negotiation's answers show whether the server, not the network, sets the pace.
+    let server_bound = match (pacing.service(), pacing.round_trip()) {
+        (Some(service), Some(rtt)) => {
+            service > std::time::Duration::from_millis(20) && service > rtt * 4
+        }
+        _ => false,
+    };
+    let candidates = registry_candidates(opts.enumeration.max_conns, server_bound);
+    let mut enumeration = opts.enumeration.clone();
+    enumeration.order_test_sni = order_test_sni(oracle, opts);
+    let (e, (modern, credssp, costs)): (Enumeration, _) = tokio::join!(
+        tls_enum::enumerate(oracle.clone(), &candidates, &enumeration),
         handshakes
     );
-    (tls_report(oracle, e, modern), credssp)
+    (tls_report(oracle, e, modern), credssp, costs)
+}
+
+/// The SNI form most of the clients to replay send where it differs from the enumeration's (mstsc's IP literal,
+/// rdesktop's none): the order test carries it, so that their answers can be derived.
+fn order_test_sni(oracle: &RawOracle, opts: &PlanOptions) -> Sni {
+    let own = oracle.default_sni();
+    let mut forms: BTreeMap<Sni, usize> = BTreeMap::new();
+    for o in opts.client_offers.iter().flat_map(|o| o.iter()) {
+        if let Some(shape) = &o.shape {
+            if oracle.sent_sni(o) != own {
+                *forms.entry(shape.sni).or_default() += 1;
+            }
+        }
+    }
+    forms
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(Sni::Name, |(sni, _)| sni)
 }
 
 /// The TLS report from the enumeration and the modern handshake.

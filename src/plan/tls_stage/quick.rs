@@ -6,7 +6,7 @@ use super::candidates::{strength, GROUPS};
 use super::handshakes::ModernResult;
 use super::{one_handshake, path_of, Stage};
 use crate::model::{
-    Answer, CipherSuite, ErrorKind, Negotiated, Offer, ProtocolVersion, SuiteEntry, Via,
+    Answer, CipherSuite, ErrorKind, Negotiated, Offer, ProtocolVersion, Sni, SuiteEntry, Via,
 };
 use crate::probe::raw::RawOracle;
 use crate::probe::Oracle;
@@ -37,6 +37,7 @@ pub async fn quick(oracle: &Arc<RawOracle>, modern: ModernResult) -> Stage {
             x25519_share: false,
             renegotiation_scsv: true,
             shape: None,
+            sni: Sni::Name,
         };
         if let Ok(Answer::Hello {
             version: v,
