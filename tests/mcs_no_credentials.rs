@@ -27,6 +27,9 @@ use tokio::net::{TcpListener, TcpStream};
 /// TS_SECURITY_HEADER SEC_INFO_PKT, MS-RDPBCGR 2.2.8.1.1.2.1.
 const SEC_INFO_PKT: u16 = 0x0040;
 
+/// The bytes each client connection sent through the proxy, one buffer per connection.
+type Recorded = Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>;
+
 /// What the checker found in one client stream.
 fn credential_leaks(stream: &[u8]) -> Vec<String> {
     let mut leaks = Vec::new();
@@ -99,12 +102,10 @@ fn der_sequence_fields(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A loopback proxy to `upstream` recording what each client connection sends.
-async fn recording_proxy(
-    upstream: SocketAddr,
-) -> (SocketAddr, Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>) {
+async fn recording_proxy(upstream: SocketAddr) -> (SocketAddr, Recorded) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let streams: Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>> = Arc::default();
+    let streams: Recorded = Arc::default();
     let all = streams.clone();
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
@@ -180,7 +181,7 @@ fn ctx() -> ProbeContext {
     ProbeContext::new(Duration::from_secs(5))
 }
 
-fn recorded(streams: &Arc<Mutex<Vec<Arc<Mutex<Vec<u8>>>>>>) -> Vec<Vec<u8>> {
+fn recorded(streams: &Recorded) -> Vec<Vec<u8>> {
     streams
         .lock()
         .expect("lock")
