@@ -228,3 +228,6 @@ pub fn mcs_report(o: &McsOutcome, selected: Protocols) -> Option<McsReport> {
         ending: o.ending,
     })
 }
+
+#[cfg(test)]
+mod tests;
