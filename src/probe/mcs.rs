@@ -312,7 +312,8 @@ async fn listen<S: AsyncRead + Unpin>(
             let packet = match read_packet(stream).await {
                 Ok(Received::Packet(p)) => p,
                 Ok(Received::Ended(e)) => return seen.unwrap_or(e),
-                Err(_) => return seen.unwrap_or(Ending::Closed),
+                // Bytes that are not TPKT (a fast-path PDU) or a local error: the server did not end it.
+                Err(_) => return seen.unwrap_or(Ending::Silent),
             };
             let Ok(payload) = x224_data_payload(&packet) else {
                 continue;
@@ -337,6 +338,22 @@ async fn listen<S: AsyncRead + Unpin>(
         .unwrap_or(Ending::Silent)
 }
 
+/// The outcome when the X.224 reply does not select `wanted`: an MCS Disconnect Provider Ultimatum in a Data
+/// TPDU (xrdp's answer to a request it will not serve) is the server's ending; anything else an error.
+fn not_selected(reply: X224Reply, wanted: &str) -> McsOutcome {
+    let mut out = McsOutcome::at(McsStage::X224);
+    if let X224Reply::Data { payload, .. } = &reply {
+        if let Ok(DomainPdu::DisconnectProviderUltimatum { reason }) = DomainPdu::decode(payload) {
+            out.ending = Some(Ending::Ultimatum(reason));
+            return out;
+        }
+    }
+    out.failed(mcs_error(
+        ErrorKind::Protocol,
+        format!("{wanted} was not selected: {reply:?}"),
+    ))
+}
+
 /// Connects, negotiates PROTOCOL_RDP and runs the MCS sequence offering `methods`. A server that selects
 /// another protocol (or refuses) ends the probe at [`McsStage::X224`] with an error.
 pub async fn probe_rdp(
@@ -358,12 +375,7 @@ pub async fn probe_rdp(
                         ..
                     }
             ) => {}
-        other => {
-            return McsOutcome::at(McsStage::X224).failed(mcs_error(
-                ErrorKind::Protocol,
-                format!("standard RDP security was not selected: {other:?}"),
-            ))
-        }
+        other => return not_selected(other, "standard RDP security"),
     }
     let mut stream = negotiated.stream;
     exchange(
@@ -392,12 +404,7 @@ pub async fn probe_tls(ctx: &ProbeContext, addr: SocketAddr, host: &str) -> McsO
                     ..
                 }
             ) => {}
-        other => {
-            return McsOutcome::at(McsStage::X224).failed(mcs_error(
-                ErrorKind::Protocol,
-                format!("TLS was not selected: {other:?}"),
-            ))
-        }
+        other => return not_selected(other, "TLS"),
     }
     let (_, mut tls) = match super::tls::handshake_and_keep(
         ctx,
