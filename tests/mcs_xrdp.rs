@@ -326,3 +326,29 @@ async fn a_connection_the_scan_opened_serves_one_method_so_the_enumeration_opens
         "one connection per method, the first reused"
     );
 }
+
+#[tokio::test]
+async fn xrdp_with_crypt_level_none_accepts_no_method_and_sends_no_random_or_certificate() {
+    let Some(server) = xrdp("rdp", Some("none")) else {
+        return;
+    };
+    let addr = format!("127.0.0.1:{}", server.port())
+        .parse()
+        .expect("addr");
+    let opts = McsOptions {
+        max_in_flight: 2,
+        host: "127.0.0.1".into(),
+    };
+    let paths = McsPaths {
+        rdp: true,
+        ssl: false,
+    };
+    let result = run(&ctx(), addr, paths, &opts).await;
+    eprintln!("{result:?}");
+    let report = result.rdp_security.expect("rdp_security");
+    // xrdp_sec_init_rdp_security: none is (CRYPT_METHOD_NONE, CRYPT_LEVEL_NONE), and no key is read.
+    assert!(report.methods.is_empty(), "{report:?}");
+    assert_eq!(report.level, Some(EncryptionLevel::NONE));
+    assert!(!report.server_random_present);
+    assert!(report.certificate.is_none());
+}
