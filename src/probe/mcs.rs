@@ -110,7 +110,9 @@ fn io_ending(e: &std::io::Error) -> Result<Ending, ScanError> {
     }
 }
 
+/// Sends one MCS PDU within the step timeout; `Some(ending)` when the server had already closed or reset.
 async fn send<S: AsyncWrite + Unpin>(
+    ctx: &ProbeContext,
     stream: &mut S,
     pdu: &[u8],
 ) -> Result<Option<Ending>, ScanError> {
@@ -119,9 +121,10 @@ async fn send<S: AsyncWrite + Unpin>(
         stream.write_all(&packet).await?;
         stream.flush().await
     };
-    match written.await {
-        Ok(()) => Ok(None),
-        Err(e) => io_ending(&e).map(Some),
+    match tokio::time::timeout(ctx.timeout, written).await {
+        Err(_) => Err(timeout_error(Step::X224, ctx, "room to send an MCS PDU")),
+        Ok(Ok(())) => Ok(None),
+        Ok(Err(e)) => io_ending(&e).map(Some),
     }
 }
 
@@ -183,8 +186,13 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
         Ok(b) => b,
         Err(e) => return out.failed(mcs_error(ErrorKind::Other, e.to_string())),
     };
-    if let Err(e) = send(stream, &initial).await {
-        return out.failed(e);
+    match send(ctx, stream, &initial).await {
+        Err(e) => return out.failed(e),
+        Ok(Some(ending)) => {
+            out.ending = Some(ending);
+            return out;
+        }
+        Ok(None) => {}
     }
     // The Connect-Response.
     let received = match tokio::time::timeout(ctx.timeout, read_packet(stream)).await {
@@ -255,10 +263,10 @@ async fn domain_sequence<S: AsyncRead + AsyncWrite + Unpin>(
         sub_height: 0,
         sub_interval: 0,
     })?;
-    if let Some(e) = send(stream, &erect).await? {
+    if let Some(e) = send(ctx, stream, &erect).await? {
         return Ok(Some(e));
     }
-    if let Some(e) = send(stream, &encode(DomainPdu::AttachUserRequest)?).await? {
+    if let Some(e) = send(ctx, stream, &encode(DomainPdu::AttachUserRequest)?).await? {
         return Ok(Some(e));
     }
     let user = match next_pdu(ctx, stream, "MCS Attach User Confirm", security_header).await? {
@@ -280,7 +288,7 @@ async fn domain_sequence<S: AsyncRead + AsyncWrite + Unpin>(
             initiator: user,
             channel_id: channel,
         })?;
-        if let Some(e) = send(stream, &join).await? {
+        if let Some(e) = send(ctx, stream, &join).await? {
             return Ok(Some(e));
         }
         match next_pdu(ctx, stream, "MCS Channel Join Confirm", security_header).await? {
