@@ -8,9 +8,11 @@ use std::collections::BTreeSet;
 use rdptls::analysis::catalogue::{self, Catalogue};
 use rdptls::analysis::{self, findings, policy};
 use rdptls::model::{
-    AlertDescription, ChainTrust, CredsspReport, ErrorKind, FindingId, Nla, Rejection, RootSource,
-    ScanError, SelfSigned, Severity, Status, Step, TargetReport, TlsObservations, TlsReport, Trust,
-    VersionSupport,
+    AlertDescription, ChainTrust, ConnectionStage, CredsspReport, EncryptionLevel,
+    EncryptionMethod, Ending, ErrorInfo, ErrorKind, FindingId, LimitPattern, LimitsReport, Nla,
+    RdpCertificateKind, RdpCertificateReport, RdpSecurityReport, Rejection, RootSource, ScanError,
+    SelfSigned, Severity, StageReport, Status, Step, TargetReport, TlsObservations, TlsReport,
+    Trust, VersionSupport,
 };
 use reports::*;
 
@@ -1007,7 +1009,157 @@ const CASES: &[Case] = &[
         expect: &[],
         contains: &[],
     },
+    Case {
+        name: "closed before the Connection Confirm (MaxOutstandingConnections)",
+        report: || limited(&[LimitPattern::ClosedBeforeConfirm]),
+        warn_days: 30,
+        expect: &[("connection-limit", Medium)],
+        contains: &[
+            ("connection-limit", "MaxOutstandingConnections"),
+            ("connection-limit", "event 1006"),
+            (
+                "connection-limit",
+                "3 connection(s) closed before the Connection Confirm",
+            ),
+            (
+                "connection-limit",
+                "rdptls had 5 connection(s) of its own open",
+            ),
+            ("connection-limit", "0x904"),
+        ],
+    },
+    Case {
+        name: "SYNs dropped by a full backlog",
+        report: || limited(&[LimitPattern::SynDropped]),
+        warn_days: 30,
+        expect: &[("connection-limit", Medium)],
+        contains: &[
+            ("connection-limit", "listen backlog"),
+            (
+                "connection-limit",
+                "2 TCP handshake(s) needed a SYN retransmission",
+            ),
+        ],
+    },
+    Case {
+        name: "refused in MCS",
+        report: || limited(&[LimitPattern::SynDropped, LimitPattern::RefusedInMcs]),
+        warn_days: 30,
+        expect: &[("connection-limit", Medium)],
+        contains: &[
+            ("connection-limit", "MaxInstanceCount"),
+            ("connection-limit", "fSingleSessionPerUser"),
+            ("connection-limit", "refused the connection in MCS"),
+        ],
+    },
+    Case {
+        name: "Set Error Info: server denied the connection",
+        report: || ended_with(ErrorInfo::SERVER_DENIED_CONNECTION),
+        warn_days: 30,
+        expect: &[("server-error-info", High)],
+        contains: &[
+            ("server-error-info", "0x904"),
+            ("server-error-info", "extended error 0x7"),
+            ("server-error-info", "MaxInstanceCount"),
+            ("server-error-info", "MachineKeys"),
+            ("server-error-info", "0x00000007"),
+        ],
+    },
+    Case {
+        name: "Set Error Info: FIPS",
+        report: || ended_with(ErrorInfo::SERVER_DENIED_CONNECTION_FIPS),
+        warn_days: 30,
+        expect: &[("server-error-info", High)],
+        contains: &[("server-error-info", "FIPS compliant algorithms")],
+    },
+    Case {
+        name: "Set Error Info: another code",
+        report: || ended_with(ErrorInfo(0x0000_0009)),
+        warn_days: 30,
+        expect: &[("server-error-info", High)],
+        contains: &[("server-error-info", "0x00000009")],
+    },
+    Case {
+        name: "standard RDP security at level low with 40-bit keys and a 512-bit key",
+        report: || {
+            native(
+                &[EncryptionMethod::BIT40, EncryptionMethod::BIT128],
+                EncryptionLevel::LOW,
+                512,
+            )
+        },
+        warn_days: 30,
+        expect: &[("rdp-weak-encryption", High), ("rdp-key-small", Medium)],
+        contains: &[
+            ("rdp-weak-encryption", "40bit RC4"),
+            ("rdp-weak-encryption", "MinEncryptionLevel"),
+            ("rdp-key-small", "512 bits"),
+            ("rdp-key-small", "xrdp-keygen"),
+        ],
+    },
+    Case {
+        name: "standard RDP security at level low, 128-bit only",
+        report: || native(&[EncryptionMethod::BIT128], EncryptionLevel::LOW, 2048),
+        warn_days: 30,
+        expect: &[("rdp-weak-encryption", Medium)],
+        contains: &[("rdp-weak-encryption", "level low")],
+    },
+    Case {
+        name: "standard RDP security at level high",
+        report: || native(&[EncryptionMethod::BIT128], EncryptionLevel::HIGH, 2048),
+        warn_days: 30,
+        expect: &[("rdp-encryption-high", Info)],
+        contains: &[("rdp-encryption-high", "40- or 56-bit")],
+    },
+    Case {
+        name: "standard RDP security, FIPS only",
+        report: || native(&[EncryptionMethod::FIPS], EncryptionLevel::FIPS, 2048),
+        warn_days: 30,
+        expect: &[("rdp-fips-only", Info)],
+        contains: &[("rdp-fips-only", "3DES")],
+    },
 ];
+
+/// A healthy server whose MCS stage ended with Set Error Info `code`.
+fn ended_with(code: ErrorInfo) -> TargetReport {
+    let mut r = healthy();
+    r.stage = Some(StageReport {
+        reached: ConnectionStage::Mcs,
+        ended_by: Ending::ErrorInfo(code),
+    });
+    r
+}
+
+/// A healthy server whose standard RDP security (enumerated; the security layer's own findings are not part of
+/// this report) accepts `methods` at `level` with a proprietary key of `bits`.
+fn native(methods: &[EncryptionMethod], level: EncryptionLevel, bits: u32) -> TargetReport {
+    let mut r = healthy();
+    r.rdp_security = Some(RdpSecurityReport {
+        methods: methods.to_vec(),
+        level: Some(level),
+        server_random_present: true,
+        certificate: Some(RdpCertificateReport {
+            kind: RdpCertificateKind::Proprietary,
+            key_bits: Some(bits),
+            signature_ok: Some(true),
+        }),
+    });
+    r
+}
+
+/// A healthy server that showed these connection-limit patterns (5 of rdptls's connections open at the first).
+fn limited(patterns: &[LimitPattern]) -> TargetReport {
+    let mut r = healthy();
+    r.connection_limits = Some(LimitsReport {
+        patterns: patterns.to_vec(),
+        open_connections: 5,
+        peak_open: 7,
+        closed_before_confirm: 3,
+        syn_retransmits: 2,
+        recovered_after_backoff: 3,
+    });
+    r
+}
 
 #[test]
 fn golden_findings() {

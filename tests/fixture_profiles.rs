@@ -373,3 +373,138 @@ async fn an_impossible_credssp_version_is_an_error_not_a_patched_server() {
     );
     assert!(!has_finding(&r, "credssp-unpatched"));
 }
+
+/// A server at MaxOutstandingConnections closes some connections before answering: the scan backs off, opens them
+/// again, still gets the matrix and the enumeration whole, and says how many connections of its own were open.
+#[tokio::test]
+async fn a_server_at_its_outstanding_limit_is_a_connection_limit_and_the_matrix_is_still_whole() {
+    let (r, _) = scan(Profile::OutstandingLimit).await;
+    let limits = r.connection_limits.as_ref().expect("a limits section");
+    assert!(
+        limits
+            .patterns
+            .contains(&rdptls::model::LimitPattern::ClosedBeforeConfirm),
+        "{limits:?}"
+    );
+    assert!(limits.open_connections >= 4, "{limits:?}");
+    assert!(limits.recovered_after_backoff >= 1, "{limits:?}");
+    assert!(has_finding(&r, "connection-limit"), "{:?}", r.findings);
+    // Every row answered as the modern profile answers, after the back-off.
+    assert_eq!(row(&r, Protocols::HYBRID).result, ProtocolResult::Accepted);
+    assert_eq!(
+        row(&r, Protocols::HYBRID_EX).result,
+        ProtocolResult::Accepted
+    );
+    assert_eq!(row(&r, Protocols::RDP).result, ProtocolResult::Refused);
+    assert_eq!(r.negotiation.as_ref().map(|n| n.nla), Some(Nla::Supported));
+    // The enumeration is whole too: the same versions and suites as the same server without the limit.
+    let (honest, _) = scan(Profile::Modern).await;
+    let versions =
+        |r: &TargetReport| serde_json::to_value(&r.tls.as_ref().expect("tls").versions).ok();
+    assert_eq!(versions(&r), versions(&honest));
+    assert!(r.complete);
+}
+
+/// A listen backlog that overflows makes some TCP handshakes wait for a SYN retransmission while others complete
+/// at once: a connection limit of its own kind.
+#[tokio::test]
+async fn a_full_listen_backlog_is_seen_as_dropped_syns() {
+    let (r, _) = scan(Profile::BacklogFull).await;
+    let limits = r.connection_limits.as_ref().expect("a limits section");
+    assert!(
+        limits
+            .patterns
+            .contains(&rdptls::model::LimitPattern::SynDropped),
+        "{limits:?}"
+    );
+    assert!(limits.syn_retransmits >= 1, "{limits:?}");
+    assert!(has_finding(&r, "connection-limit"), "{:?}", r.findings);
+    assert_eq!(r.status, Status::Ok, "{:?}", r.error);
+}
+
+/// An honest server shows no limits, and the report names the furthest stage: CredSSP, ended by rdptls.
+#[tokio::test]
+async fn an_honest_server_has_no_limits_and_its_stage_is_credssp_ended_by_rdptls() {
+    let (r, _) = scan(Profile::Modern).await;
+    assert_eq!(r.connection_limits, None);
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, rdptls::model::ConnectionStage::Credssp);
+    assert_eq!(stage.ended_by, rdptls::model::Ending::Rdptls);
+    let (r, _) = scan(Profile::Reset).await;
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, rdptls::model::ConnectionStage::Tcp);
+    assert_eq!(stage.ended_by, rdptls::model::Ending::Reset);
+}
+
+/// Standard RDP security past X.224: the MCS probes enumerate the methods the fixture's configuration allows, its
+/// level and its key, and the native findings follow.
+#[tokio::test]
+async fn mcs_fixtures_give_their_native_security_and_findings() {
+    use rdptls::model::{EncryptionLevel, EncryptionMethod};
+    let (r, _) = scan(Profile::RdpMcsLow).await;
+    let rdp = r.rdp_security.as_ref().expect("rdp_security");
+    assert_eq!(
+        rdp.methods,
+        [
+            EncryptionMethod::BIT40,
+            EncryptionMethod::BIT56,
+            EncryptionMethod::BIT128
+        ]
+    );
+    assert_eq!(rdp.level, Some(EncryptionLevel::LOW));
+    let cert = rdp.certificate.expect("a certificate");
+    assert_eq!((cert.key_bits, cert.signature_ok), (Some(512), Some(true)));
+    assert!(has_finding(&r, "rdp-weak-encryption"), "{:?}", r.findings);
+    assert!(has_finding(&r, "rdp-key-small"), "{:?}", r.findings);
+    let mcs = r.mcs.as_ref().expect("mcs");
+    assert_eq!(mcs.rdp_version.hex(), "0x00080004");
+    assert!(mcs.channels.iter().any(|c| c == "cliprdr"), "{mcs:?}");
+    assert_eq!(
+        r.stage.as_ref().map(|s| s.reached),
+        Some(rdptls::model::ConnectionStage::Mcs)
+    );
+
+    let (r, _) = scan(Profile::RdpMcsFips).await;
+    let rdp = r.rdp_security.as_ref().expect("rdp_security");
+    assert_eq!(rdp.methods, [EncryptionMethod::FIPS]);
+    assert_eq!(rdp.level, Some(EncryptionLevel::FIPS));
+    assert!(has_finding(&r, "rdp-fips-only"), "{:?}", r.findings);
+    assert!(!has_finding(&r, "rdp-weak-encryption"), "{:?}", r.findings);
+    assert!(!has_finding(&r, "rdp-key-small"), "{:?}", r.findings);
+}
+
+/// Set Error Info after the Channel Join is the stage's ending and its own finding, with mstsc's 0x904 / 0x7.
+#[tokio::test]
+async fn a_denied_connection_in_mcs_is_errinfo_0x7_with_mstsc_0x904() {
+    use rdptls::model::{ConnectionStage, Ending, ErrorInfo};
+    let (r, _) = scan(Profile::McsDenied).await;
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, ConnectionStage::Mcs);
+    assert_eq!(
+        stage.ended_by,
+        Ending::ErrorInfo(ErrorInfo::SERVER_DENIED_CONNECTION)
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id.as_str() == "server-error-info")
+        .expect("server-error-info");
+    assert!(
+        f.client_error.as_deref().unwrap_or("").contains("0x904"),
+        "{f:?}"
+    );
+    assert_eq!(r.connection_limits, None);
+}
+
+/// A server that refuses MCS Connect-Initial while X.224 and TLS work: the refused-in-MCS limit.
+#[tokio::test]
+async fn a_refusal_in_mcs_is_a_connection_limit() {
+    use rdptls::model::{ConnectionStage, Ending, LimitPattern, McsResult};
+    let (r, _) = scan(Profile::McsSessionLimit).await;
+    let stage = r.stage.as_ref().expect("a stage");
+    assert_eq!(stage.reached, ConnectionStage::Mcs);
+    assert_eq!(stage.ended_by, Ending::Refused(McsResult::TOO_MANY_USERS));
+    let limits = r.connection_limits.as_ref().expect("limits");
+    assert_eq!(limits.patterns, [LimitPattern::RefusedInMcs]);
+    assert!(has_finding(&r, "connection-limit"), "{:?}", r.findings);
+}

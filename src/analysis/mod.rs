@@ -5,6 +5,7 @@ pub mod certificate;
 pub mod client_capture;
 pub mod clients;
 pub mod findings;
+pub mod limits;
 pub mod policy;
 pub mod suites;
 pub mod verdict;
@@ -120,6 +121,11 @@ pub fn complete(
             .map(|(p, a)| clients::verdict(p, a.as_ref(), &facts))
             .collect();
     }
+    let refused_in_mcs = report
+        .stage
+        .as_ref()
+        .is_some_and(|s| matches!(s.ended_by, crate::model::Ending::Refused(_)));
+    report.connection_limits = limits::assess(&seen.pressure, refused_in_mcs);
     let mut findings = findings::evaluate(report, opts);
     findings.append(&mut report.findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));

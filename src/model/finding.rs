@@ -35,9 +35,21 @@ macro_rules! finding_ids {
 finding_ids! {
     // Reachability.
     TargetUnreachable => "target-unreachable",
+    /// The server drops or refuses connections while it answers others: its connection limits.
+    ConnectionLimit => "connection-limit",
+    /// The server ends the connection in MCS with a Set Error Info PDU.
+    ServerErrorInfo => "server-error-info",
     // Security layer.
     StandardRdpSecurity => "standard-rdp-security",
     RdpOnly => "rdp-only",
+    /// Standard RDP security accepts 40- or 56-bit RC4, or runs at level low.
+    RdpWeakEncryption => "rdp-weak-encryption",
+    /// Standard RDP security accepts FIPS only.
+    RdpFipsOnly => "rdp-fips-only",
+    /// Standard RDP security at level high: 128-bit only.
+    RdpEncryptionHigh => "rdp-encryption-high",
+    /// The standard RDP security server key is below 2048 bits.
+    RdpKeySmall => "rdp-key-small",
     NlaNotRequired => "nla-not-required",
     RefusedSslRequired => "refused-ssl-required",
     RefusedHybridRequired => "refused-hybrid-required",

@@ -11,6 +11,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::Ending;
+
 pub use crate::wire::mcs::{
     DisconnectReason, EncryptionLevel, EncryptionMethod, ErrorInfo, McsResult, MultitransportFlags,
     RdpVersion,
@@ -116,24 +118,6 @@ impl<'de> Deserialize<'de> for MultitransportFlags {
         }
         Ok(MultitransportFlags(flags))
     }
-}
-
-/// How a server ended a connection, at whatever stage: what a client would have seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ending {
-    /// A TCP reset.
-    Reset,
-    /// A TCP close (FIN) without a word.
-    Closed,
-    /// Still open when the probe gave up waiting and closed it.
-    Silent,
-    /// An MCS Disconnect Provider Ultimatum, with its reason.
-    Ultimatum(DisconnectReason),
-    /// A Set Error Info PDU, with its errorInfo code (MS-RDPBCGR 2.2.5.1.1).
-    ErrorInfo(ErrorInfo),
-    /// A Connect-Response whose result is not rt-successful.
-    Refused(McsResult),
 }
 
 /// The furthest step of the MCS connection sequence a probe reached, in order.

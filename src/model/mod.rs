@@ -8,6 +8,7 @@ pub mod finding;
 pub mod mcs;
 pub mod observations;
 pub mod policy;
+pub mod stage;
 pub mod tls;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ pub use finding::{Category, ClientFailure, FindingId};
 pub use mcs::*;
 pub use observations::{Answer, HelloShape, Offer, Sni, TlsObservations};
 pub use policy::{Rule, RuleOutcome, RuleResult};
+pub use stage::*;
 pub use tls::*;
 
 /// The JSON document's version. Raise it only for an incompatible change.
@@ -183,6 +185,20 @@ pub struct TargetReport {
     /// The stage the target's deadline (or an interrupted run) cut short; absent when every stage ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut_short: Option<CutShort>,
+    /// Standard RDP security as the MCS probes enumerated it (one encryption method per connection); null when
+    /// the server does not select standard RDP security, or in quick mode.
+    #[serde(default)]
+    pub rdp_security: Option<RdpSecurityReport>,
+    /// The server's MCS Connect-Response data (version, channels, UDP transport), from the probe after TLS without
+    /// NLA, else from a standard RDP security probe; null when no path reaches MCS without credentials.
+    #[serde(default)]
+    pub mcs: Option<McsReport>,
+    /// The furthest stage of the connection sequence any connection reached, and how the server ended it there.
+    #[serde(default)]
+    pub stage: Option<StageReport>,
+    /// Present when the server dropped some connections while answering others (its connection limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_limits: Option<LimitsReport>,
     pub stats: Stats,
 }
 

@@ -103,4 +103,6 @@ pub struct TlsObservations {
     pub not_replayed: Vec<usize>,
     /// The server's clock from its NTLM CHALLENGE (Unix seconds), when the CredSSP probe got one.
     pub credssp_server_time: Option<i64>,
+    /// What the connections showed of the server's connection limits.
+    pub pressure: super::ConnectionPressure,
 }

@@ -152,6 +152,8 @@ pub async fn run(typed: &str, opts: &PlanOptions) -> (TargetReport, TlsObservati
             }
         },
     }
+    report.stage = ctx.journal.stage();
+    seen.pressure = ctx.journal.pressure();
     report.stats = Stats {
         connections: ctx.connections(),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -177,6 +179,10 @@ pub fn empty_report(typed: &str) -> TargetReport {
         findings: Vec::new(),
         policy: Vec::new(),
         cut_short: None,
+        rdp_security: None,
+        mcs: None,
+        stage: None,
+        connection_limits: None,
         stats: Stats::default(),
     }
 }
@@ -194,6 +200,9 @@ pub fn fail(report: &mut TargetReport, error: ScanError) {
     };
     report.error = Some(error);
 }
+
+/// Connections in flight at once to a server that dropped some while answering others.
+const BACKED_OFF_CONNS: usize = 2;
 
 /// Runs the negotiation matrix, then the TLS stage over the path it found; returns what TLS showed.
 async fn run_probes(
@@ -226,12 +235,34 @@ async fn run_probes(
                 Some(path),
                 ready.into_iter().map(|(p, s)| (Some(p), s)).collect(),
             ),
-            Ok(None) => return TlsObservations::default(),
+            Ok(None) => {
+                // No TLS path: standard RDP security may still reach MCS.
+                let paths = mcs_paths(report, opts);
+                let mcs_opts = mcs::McsOptions {
+                    max_in_flight: 2,
+                    host: name.to_string(),
+                };
+                let past = Box::pin(run_mcs(ctx, addr, paths, &mcs_opts, cutoff)).await;
+                record_mcs(ctx, report, past);
+                return TlsObservations::default();
+            }
             Err(reason) => {
                 cutoff.cut(report, ScanStage::Negotiation, reason);
                 return TlsObservations::default();
             }
         }
+    };
+    // The server dropped connections while answering others: fewer at once from here on, since rdptls's own
+    // connections count toward its limits.
+    let backed_off;
+    let opts = if ctx.journal.pressure().dropped_some() {
+        let mut slower = opts.clone();
+        slower.max_conns = BACKED_OFF_CONNS.min(opts.max_conns);
+        slower.enumeration.max_conns = BACKED_OFF_CONNS.min(opts.enumeration.max_conns);
+        backed_off = slower;
+        &backed_off
+    } else {
+        opts
     };
     opts.stages.starts(Stage::Tls);
     let oracle = Arc::new(RawOracle::new(
@@ -240,5 +271,71 @@ async fn run_probes(
         path,
         Some(name.to_string()),
     ));
-    tls_stage::run(oracle, ready, name, opts, cutoff, report).await
+    // The MCS stage runs beside TLS: a handful of connections, and it needs nothing TLS finds.
+    let paths = mcs_paths(report, opts);
+    let mcs_opts = mcs::McsOptions {
+        max_in_flight: 2,
+        host: name.to_string(),
+    };
+    // Both on the heap: side by side, their state machines would be too big for a test thread's stack.
+    let (seen, past_tls) = tokio::join!(
+        Box::pin(tls_stage::run(oracle, ready, name, opts, cutoff, report)),
+        Box::pin(run_mcs(ctx, addr, paths, &mcs_opts, cutoff))
+    );
+    record_mcs(ctx, report, past_tls);
+    seen
+}
+
+/// Which paths reach MCS without credentials: standard RDP security, TLS without NLA (never in quick mode).
+fn mcs_paths(report: &TargetReport, opts: &PlanOptions) -> mcs::McsPaths {
+    let Some(neg) = report.negotiation.as_ref().filter(|_| !opts.quick) else {
+        return mcs::McsPaths::default();
+    };
+    let accepted = |p: crate::wire::x224::Protocols| {
+        neg.protocols
+            .iter()
+            .any(|row| row.protocol == p && row.result == crate::model::ProtocolResult::Accepted)
+    };
+    mcs::McsPaths {
+        rdp: accepted(crate::wire::x224::Protocols::RDP) || neg.legacy_server,
+        ssl: accepted(crate::wire::x224::Protocols::SSL),
+    }
+}
+
+/// The MCS stage within the target's deadline; nothing when no path reaches MCS or the deadline passed.
+async fn run_mcs(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    paths: mcs::McsPaths,
+    opts: &mcs::McsOptions,
+    cutoff: &Cutoff,
+) -> Option<mcs::McsStageResult> {
+    if !paths.rdp && !paths.ssl {
+        return None;
+    }
+    cutoff.within(mcs::run(ctx, addr, paths, opts)).await.ok()
+}
+
+/// Puts the MCS stage's findings in the report, and its stage and endings in the journal.
+fn record_mcs(ctx: &ProbeContext, report: &mut TargetReport, result: Option<mcs::McsStageResult>) {
+    use crate::model::{ConnectionStage, Ending, McsStage};
+    let Some(result) = result else { return };
+    if let Some(m) = &result.mcs {
+        if m.stage >= McsStage::ConnectResponse {
+            ctx.journal.reach(ConnectionStage::Mcs);
+            if let Some(e) = m.ending {
+                ctx.journal.ended(ConnectionStage::Mcs, e);
+            }
+        }
+    }
+    for (_, ending) in &result.endings {
+        // Answers in MCS: the connection reached it.
+        if let Some(e @ (Ending::Ultimatum(_) | Ending::ErrorInfo(_) | Ending::Refused(_))) = ending
+        {
+            ctx.journal.reach(ConnectionStage::Mcs);
+            ctx.journal.ended(ConnectionStage::Mcs, *e);
+        }
+    }
+    report.rdp_security = result.rdp_security;
+    report.mcs = result.mcs;
 }

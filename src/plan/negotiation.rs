@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::TcpStream;
+use crate::probe::Conn;
 use tokio::sync::Semaphore;
 
 use super::{fail, PlanOptions};
@@ -24,7 +24,7 @@ pub(super) async fn matrix(
     addr: SocketAddr,
     opts: &PlanOptions,
     report: &mut TargetReport,
-) -> Option<(Protocols, Vec<(Protocols, TcpStream)>)> {
+) -> Option<(Protocols, Vec<(Protocols, Conn)>)> {
     // SSL first: it tells whether this is an RDP server at all, and usually opens the TLS path.
     let first = match negotiate(ctx, addr, Protocols::SSL).await {
         Ok(n) => n,
@@ -33,7 +33,7 @@ pub(super) async fn matrix(
             return None;
         }
     };
-    let mut ready: Vec<(Protocols, TcpStream)> = Vec::new();
+    let mut ready: Vec<(Protocols, Conn)> = Vec::new();
     let (ssl_probe, ssl_stream, mut legacy) = classify(Protocols::SSL, Ok(first));
     ready.extend(ssl_stream.map(|s| (Protocols::SSL, s)));
 
@@ -53,17 +53,19 @@ pub(super) async fn matrix(
         tasks.push(super::Scoped::spawn(async move {
             let _permit = sem.acquire_owned().await;
             let outcome = negotiate(&ctx, addr, p).await;
+            let dropped = is_drop(&outcome);
             let local = outcome
                 .as_ref()
                 .err()
                 .filter(|e| e.kind == ErrorKind::Local)
                 .cloned();
-            (classify(p, outcome), local)
+            (classify(p, outcome), local, dropped)
         }));
     }
     let mut probes = vec![ssl_probe];
+    let mut dropped = Vec::new();
     for (task, p) in tasks.into_iter().zip(others) {
-        let ((probe, stream, bare), shortage) = task.await.unwrap_or_else(|e| {
+        let ((probe, stream, bare), shortage, was_dropped) = task.await.unwrap_or_else(|e| {
             (
                 (
                     error_probe(p, format!("probe task failed: {e}")),
@@ -71,12 +73,30 @@ pub(super) async fn matrix(
                     false,
                 ),
                 None,
+                false,
             )
         });
         local = local.or(shortage);
         legacy |= bare;
         ready.extend(stream.map(|s| (p, s)));
+        if was_dropped {
+            dropped.push(probes.len());
+        }
         probes.push(probe);
+    }
+    let answered = probes.iter().any(|p| {
+        matches!(
+            p.result,
+            ProtocolResult::Accepted | ProtocolResult::NotSelected | ProtocolResult::Refused
+        )
+    });
+    if answered && local.is_none() {
+        for at in dropped {
+            let (probe, stream, bare) = retry_alone(ctx, addr, probes[at].protocol).await;
+            legacy |= bare;
+            ready.extend(stream.map(|s| (probe.protocol, s)));
+            probes[at] = probe;
+        }
     }
     // Report in the canonical order: rdp, ssl, hybrid, rdstls, hybrid_ex, rdsaad.
     if let Some(e) = local {
@@ -91,6 +111,44 @@ pub(super) async fn matrix(
         .into_iter()
         .find(|p| ready.iter().any(|(q, _)| q == p))?;
     Some((path, ready))
+}
+
+/// The first pause before a request the server dropped (closed before its Connection Confirm, while answering
+/// others) is sent again alone; it doubles once. rdptls's own connections count toward the server's limits
+/// (MaxOutstandingConnections), so it lets them close first.
+const BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Sends a dropped request again, alone, after backing off: an answer now means the drop was the server's limit
+/// (and the row gets the answer); a drop again means the server drops this request whatever the load.
+async fn retry_alone(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    p: Protocols,
+) -> (ProtocolProbe, Option<Conn>, bool) {
+    let mut wait = BACKOFF;
+    let mut last = None;
+    for _ in 0..2 {
+        tokio::time::sleep(wait).await;
+        wait *= 2;
+        let outcome = negotiate(ctx, addr, p).await;
+        let again = is_drop(&outcome);
+        let row = classify(p, outcome);
+        if !again {
+            if row.0.result != ProtocolResult::Error {
+                ctx.journal.recovered();
+            }
+            return row;
+        }
+        last = Some(row);
+    }
+    // Dropped every time: this server's answer to this request, not a limit.
+    ctx.journal.repeated_drops(3);
+    last.unwrap_or_else(|| (error_probe(p, "not retried".into()), None, false))
+}
+
+/// Whether the server closed or reset the connection before any answer to the Connection Request.
+fn is_drop(outcome: &Result<crate::probe::x224::Negotiated, ScanError>) -> bool {
+    matches!(outcome, Err(e) if e.kind == ErrorKind::Reset)
 }
 
 fn error_probe(p: Protocols, detail: String) -> ProtocolProbe {
@@ -109,7 +167,7 @@ fn error_probe(p: Protocols, detail: String) -> ProtocolProbe {
 fn classify(
     requested: Protocols,
     outcome: Result<crate::probe::x224::Negotiated, ScanError>,
-) -> (ProtocolProbe, Option<TcpStream>, bool) {
+) -> (ProtocolProbe, Option<Conn>, bool) {
     let mut row = error_probe(requested, String::new());
     row.detail = None;
     let n = match outcome {

@@ -2,12 +2,12 @@
 //! server's TSRequest tells its CredSSP version and, in the NTLM CHALLENGE, its names and clock. No credentials
 //! are ever sent: the exchange stops at the CHALLENGE.
 
+use super::Conn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::{io_error, timeout_error, ProbeContext};
-use crate::model::{ErrorKind, ScanError, Step};
+use crate::model::{ConnectionStage, Ending, ErrorKind, ScanError, Step};
 use crate::wire::credssp::{
     encode_ts_request, ntlm_negotiate, NtlmChallenge, TsRequest, CLIENT_VERSION,
 };
@@ -27,7 +27,7 @@ fn protocol(message: impl Into<String>) -> ScanError {
 /// Sends the NEGOTIATE and reads the server's first TSRequest.
 pub async fn negotiate(
     ctx: &ProbeContext,
-    tls: &mut TlsStream<TcpStream>,
+    tls: &mut TlsStream<Conn>,
 ) -> Result<CredsspAnswer, ScanError> {
     let request = encode_ts_request(CLIENT_VERSION, &ntlm_negotiate())
         .map_err(|e| ScanError::new(Step::Credssp, ErrorKind::Other, e.to_string()))?;
@@ -47,11 +47,12 @@ pub async fn negotiate(
                     return Ok(buf);
                 }
             }
-            let n = tls
-                .read(&mut chunk)
-                .await
-                .map_err(|e| io_error(Step::Credssp, &e, "reading the server's TSRequest"))?;
+            let n = tls.read(&mut chunk).await.map_err(|e| {
+                ctx.journal.ended_by_error(ConnectionStage::Tls, &e);
+                io_error(Step::Credssp, &e, "reading the server's TSRequest")
+            })?;
             if n == 0 {
+                ctx.journal.ended(ConnectionStage::Tls, Ending::Closed);
                 return Err(ScanError::new(
                     Step::Credssp,
                     ErrorKind::Reset,
@@ -69,6 +70,7 @@ pub async fn negotiate(
         Ok(r) => r?,
     };
     let request = TsRequest::decode(&bytes).map_err(|e| protocol(e.to_string()))?;
+    ctx.journal.reach(ConnectionStage::Credssp);
     // MS-CSSP 2.2.1: versions 2 to 6 exist; anything else is not a CredSSP this scanner can judge.
     if !(2..=6).contains(&request.version) {
         return Err(protocol(format!(

@@ -321,7 +321,7 @@ async fn listen<S: AsyncRead + Unpin>(
                 Ok(Received::Packet(p)) => p,
                 Ok(Received::Ended(e)) => return seen.unwrap_or(e),
                 // Bytes that are not TPKT (a fast-path PDU) or a local error: the server did not end it.
-                Err(_) => return seen.unwrap_or(Ending::Silent),
+                Err(_) => return seen.unwrap_or(Ending::Rdptls),
             };
             let Ok(payload) = x224_data_payload(&packet) else {
                 continue;
@@ -343,18 +343,23 @@ async fn listen<S: AsyncRead + Unpin>(
     };
     tokio::time::timeout(wait, listening)
         .await
-        .unwrap_or(Ending::Silent)
+        .unwrap_or(Ending::Rdptls)
 }
 
-/// The outcome when the X.224 reply does not select `wanted`: an MCS Disconnect Provider Ultimatum in a Data
-/// TPDU (xrdp's answer to a request it will not serve) is the server's ending; anything else an error.
+/// The outcome when the X.224 reply does not select `wanted`: an X.224 Disconnect Request, or an MCS Disconnect
+/// Provider Ultimatum in a Data TPDU (xrdp's answer to a request it will not serve), is the server's ending
+/// ([`Ending::X224Disconnect`]); anything else an error.
 fn not_selected(reply: X224Reply, wanted: &str) -> McsOutcome {
     let mut out = McsOutcome::at(McsStage::X224);
     if let X224Reply::Data { payload, .. } = &reply {
-        if let Ok(DomainPdu::DisconnectProviderUltimatum { reason }) = DomainPdu::decode(payload) {
-            out.ending = Some(Ending::Ultimatum(reason));
+        if let Ok(DomainPdu::DisconnectProviderUltimatum { .. }) = DomainPdu::decode(payload) {
+            out.ending = Some(Ending::X224Disconnect);
             return out;
         }
+    }
+    if let X224Reply::Disconnect { .. } = &reply {
+        out.ending = Some(Ending::X224Disconnect);
+        return out;
     }
     out.failed(mcs_error(
         ErrorKind::Protocol,

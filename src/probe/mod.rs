@@ -1,6 +1,7 @@
 //! Probes: I/O, one TCP connection each, a timeout on every await, errors that name the step.
 
 pub mod credssp;
+pub mod journal;
 pub mod mcs;
 pub mod raw;
 pub mod tls;
@@ -15,7 +16,8 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
-use crate::model::{Answer, ErrorKind, Offer, ScanError, Step};
+use crate::model::{Answer, ConnectionStage, ErrorKind, Offer, ScanError, Step};
+pub use journal::{Conn, Journal};
 
 /// What every probe needs: the step timeout and the shared connection counter.
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub struct ProbeContext {
     pub opening: Arc<Semaphore>,
     /// `--rate`: new connections per second across every target of a run, shared by all their contexts.
     pub rate: Option<Arc<ConnectionRate>>,
+    /// How far this target's connections got, how they ended, and how many are open.
+    pub journal: Arc<Journal>,
 }
 
 /// Paces new connections: at most `per_second`, across everything that shares it.
@@ -79,6 +83,7 @@ impl ProbeContext {
             cookie: None,
             opening: Arc::new(Semaphore::new(OPENING_AT_ONCE)),
             rate: None,
+            journal: Arc::new(Journal::default()),
         }
     }
 
@@ -94,7 +99,7 @@ const LOCAL_RETRY_MAX: Duration = Duration::from_millis(500);
 
 /// Opens one TCP connection, counting it. A failure on our side (EMFILE, ENFILE, ENOBUFS, EADDRNOTAVAIL) is
 /// waited out and retried within the step's timeout, then reported as `kind: local`, never as the server's answer.
-pub async fn connect(ctx: &ProbeContext, addr: SocketAddr) -> Result<TcpStream, ScanError> {
+pub async fn connect(ctx: &ProbeContext, addr: SocketAddr) -> Result<Conn, ScanError> {
     let started = tokio::time::Instant::now();
     let mut wait = LOCAL_RETRY_FIRST;
     loop {
@@ -111,7 +116,8 @@ pub async fn connect(ctx: &ProbeContext, addr: SocketAddr) -> Result<TcpStream, 
     }
 }
 
-async fn connect_once(ctx: &ProbeContext, addr: SocketAddr) -> Result<TcpStream, ScanError> {
+async fn connect_once(ctx: &ProbeContext, addr: SocketAddr) -> Result<Conn, ScanError> {
+    let started = tokio::time::Instant::now();
     match tokio::time::timeout(ctx.timeout, TcpStream::connect(addr)).await {
         Ok(Err(e)) if is_local(&e) => Err(io_error(
             Step::Connect,
@@ -120,7 +126,10 @@ async fn connect_once(ctx: &ProbeContext, addr: SocketAddr) -> Result<TcpStream,
         )),
         other => {
             ctx.connections.fetch_add(1, Ordering::Relaxed);
-            connected(ctx, addr, other)
+            let stream = connected(ctx, addr, other)?;
+            ctx.journal.connected_in(started.elapsed());
+            ctx.journal.reach(ConnectionStage::Tcp);
+            Ok(Conn::new(stream, ctx.journal.clone()))
         }
     }
 }

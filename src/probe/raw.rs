@@ -4,13 +4,13 @@
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
+use super::Conn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use super::x224::negotiate;
 use super::Oracle;
-use super::{connect, io_error, timeout_error, ProbeContext};
-use crate::model::{Answer, ErrorKind, Offer, ScanError, Sni, Step};
+use super::{connect, io_error, timeout_error, Journal, ProbeContext};
+use crate::model::{Answer, ConnectionStage, Ending, ErrorKind, Offer, ScanError, Sni, Step};
 use crate::wire::tls::{
     check_against_offer, AlertDescription, Certificate, ClientHelloSpec, HandshakeDeframer,
     HandshakeType, KeyShareOffer, NamedGroup, ProtocolVersion, ServerHello, ServerKeyExchange,
@@ -21,6 +21,10 @@ use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
 /// Reads stop after this many bytes: a first flight with a long chain fits well within it.
 const MAX_FLIGHT: usize = 256 * 1024;
 
+/// How often, and after what first pause, a connection the server closed before answering is opened again.
+const DROP_RETRIES: u32 = 3;
+const DROP_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Sends ClientHellos to one server, each over its own connection: negotiated through X.224 with `path`, or
 /// direct TLS when `path` is `None`. Connections the negotiation probes left ready for TLS are used first.
 pub struct RawOracle {
@@ -29,7 +33,7 @@ pub struct RawOracle {
     pub path: Option<Protocols>,
     /// The host name for SNI (sent only when it is a DNS name).
     pub server_name: Option<String>,
-    ready: Mutex<Vec<TcpStream>>,
+    ready: Mutex<Vec<Conn>>,
 }
 
 impl RawOracle {
@@ -49,21 +53,40 @@ impl RawOracle {
     }
 
     /// Hands over a connection that is already past X.224 and waits for a ClientHello.
-    pub fn add_ready(&self, stream: TcpStream) {
+    pub fn add_ready(&self, stream: Conn) {
         if let Ok(mut ready) = self.ready.lock() {
             ready.push(stream);
         }
     }
 
     /// A connection ready for a ClientHello: a pooled one, or a new one.
-    pub async fn open(&self) -> Result<TcpStream, ScanError> {
+    pub async fn open(&self) -> Result<Conn, ScanError> {
         if let Some(s) = self.ready.lock().ok().and_then(|mut r| r.pop()) {
             return Ok(s);
         }
         let Some(path) = self.path else {
             return connect(&self.ctx, self.addr).await;
         };
-        let n = negotiate(&self.ctx, self.addr, path).await?;
+        // A server at its connection limit closes some connections before answering while it answers others
+        // (this path was answered before): back off, and try again, a few times.
+        let mut wait = DROP_BACKOFF;
+        let mut tries = 0;
+        let n = loop {
+            match negotiate(&self.ctx, self.addr, path).await {
+                Err(e) if e.kind == ErrorKind::Reset && tries < DROP_RETRIES => {
+                    tries += 1;
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                Err(e) => return Err(e),
+                Ok(n) => {
+                    if tries > 0 {
+                        self.ctx.journal.recovered();
+                    }
+                    break n;
+                }
+            }
+        };
         match n.reply {
             X224Reply::Confirm(cc) => match cc.negotiation {
                 NegotiationReply::Response {
@@ -131,7 +154,7 @@ impl RawOracle {
                     detail: format!("the server closed before the hello ({e})"),
                 });
             }
-            read_flight(&mut stream, &spec).await
+            read_flight(&mut stream, &spec, &self.ctx.journal).await
         };
         match tokio::time::timeout(self.ctx.timeout, exchange).await {
             Err(_) => Err(timeout_error(Step::Tls, &self.ctx, "ServerHello")),
@@ -152,7 +175,27 @@ impl Oracle for std::sync::Arc<RawOracle> {
 
 /// Reads the server's first flight: up to ServerHelloDone (TLS <= 1.2), or the ServerHello or HelloRetryRequest
 /// (TLS 1.3), or an alert or a close.
-async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<Answer, ScanError> {
+async fn read_flight(
+    stream: &mut Conn,
+    spec: &ClientHelloSpec,
+    journal: &Journal,
+) -> Result<Answer, ScanError> {
+    let answer = read_flight_inner(stream, spec, journal).await;
+    match &answer {
+        Ok(Answer::Hello { .. } | Answer::Violation { .. }) => journal.reach(ConnectionStage::Tls),
+        Ok(Answer::Refused { alert: Some(a), .. }) => {
+            journal.ended(ConnectionStage::X224, Ending::Alert(*a))
+        }
+        _ => {}
+    }
+    answer
+}
+
+async fn read_flight_inner(
+    stream: &mut Conn,
+    spec: &ClientHelloSpec,
+    journal: &Journal,
+) -> Result<Answer, ScanError> {
     let mut deframer = HandshakeDeframer::new();
     let mut buf = vec![0u8; 16 * 1024];
     let mut total = 0usize;
@@ -163,14 +206,18 @@ async fn read_flight(stream: &mut TcpStream, spec: &ClientHelloSpec) -> Result<A
             Ok(0) => 0,
             Ok(n) => n,
             Err(e) if hello.is_none() => {
+                journal.ended_by_error(ConnectionStage::X224, &e);
                 return Ok(Answer::Refused {
                     alert: None,
                     detail: format!("connection reset after the hello ({e})"),
-                })
+                });
             }
             Err(e) => return Err(io_error(Step::Tls, &e, "reading the server's first flight")),
         };
         if n == 0 {
+            if hello.is_none() {
+                journal.ended(ConnectionStage::X224, Ending::Closed);
+            }
             return match hello {
                 None => Ok(Answer::Refused {
                     alert: None,

@@ -4,17 +4,18 @@
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
+use super::Conn;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::Resumption;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme, SupportedProtocolVersion};
-use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::{timeout_error, ProbeContext};
 use crate::model::{
-    AlertDescription, CipherSuite, ErrorKind, ProtocolVersion, Rejection, ScanError, Step,
+    AlertDescription, CipherSuite, ConnectionStage, Ending, ErrorKind, ProtocolVersion, Rejection,
+    ScanError, Step,
 };
 
 /// A completed handshake.
@@ -233,7 +234,7 @@ pub fn server_name(host: &str) -> ServerName<'static> {
 /// when it fails, why and the chain it had seen).
 pub async fn handshake(
     ctx: &ProbeContext,
-    stream: TcpStream,
+    stream: Conn,
     host: &str,
     versions: RustlsVersions,
 ) -> Result<TlsSession, HandshakeFailure> {
@@ -245,10 +246,10 @@ pub async fn handshake(
 /// Like [`handshake`], and keeps the connection open for what follows TLS (CredSSP).
 pub async fn handshake_and_keep(
     ctx: &ProbeContext,
-    stream: TcpStream,
+    stream: Conn,
     host: &str,
     versions: RustlsVersions,
-) -> Result<(TlsSession, TlsStream<TcpStream>), HandshakeFailure> {
+) -> Result<(TlsSession, TlsStream<Conn>), HandshakeFailure> {
     let protocol_versions: &[&'static SupportedProtocolVersion] = match versions {
         RustlsVersions::Both => &[&rustls::version::TLS13, &rustls::version::TLS12],
         RustlsVersions::Tls12Only => &[&rustls::version::TLS12],
@@ -274,9 +275,13 @@ pub async fn handshake_and_keep(
                     "TLS handshake completion",
                 )))
             }
-            Ok(Err(e)) => return Err(failed(classify_rustls_error(&e))),
+            Ok(Err(e)) => {
+                ctx.journal.ended_by_error(ConnectionStage::X224, &e);
+                return Err(failed(classify_rustls_error(&e)));
+            }
             Ok(Ok(tls)) => tls,
         };
+    ctx.journal.reach(ConnectionStage::Tls);
     let tls13 = tls.get_ref().1.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3);
     let rejected_after_handshake = if tls13 {
         // About one round trip: the server's verdict on our Finished. An RDP server sends nothing of its own
@@ -285,7 +290,15 @@ pub async fn handshake_and_keep(
             .elapsed()
             .max(POST_HANDSHAKE_MIN_WAIT)
             .min(ctx.timeout);
-        post_handshake(&mut tls, wait).await
+        let rejection = post_handshake(&mut tls, wait).await;
+        if let Some(r) = &rejection {
+            let ending = match r.alert {
+                Some(alert) => Ending::Alert(alert),
+                None => Ending::Closed,
+            };
+            ctx.journal.ended(ConnectionStage::Tls, ending);
+        }
+        rejection
     } else {
         None
     };
@@ -313,10 +326,7 @@ pub async fn handshake_and_keep(
 const POST_HANDSHAKE_MIN_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Reads once, for `wait`: how the server ended the connection right after the handshake, if it did.
-async fn post_handshake(
-    tls: &mut TlsStream<TcpStream>,
-    wait: std::time::Duration,
-) -> Option<Rejection> {
+async fn post_handshake(tls: &mut TlsStream<Conn>, wait: std::time::Duration) -> Option<Rejection> {
     use tokio::io::AsyncReadExt;
     let mut buf = [0u8; 1];
     match tokio::time::timeout(wait, tls.read(&mut buf)).await {

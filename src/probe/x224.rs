@@ -2,11 +2,11 @@
 
 use std::net::SocketAddr;
 
+use super::Conn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
-use super::{connect, io_error, timeout_error, ProbeContext, OPENING_HOLD};
-use crate::model::{ErrorKind, ScanError, Step};
+use super::{connect, io_error, timeout_error, Journal, ProbeContext, OPENING_HOLD};
+use crate::model::{ConnectionStage, ErrorKind, ScanError, Step};
 use crate::wire::x224::{
     tpkt_packet_len, ConnectionRequest, Protocols, X224Reply, TPKT_HEADER_LEN,
 };
@@ -14,7 +14,7 @@ use crate::wire::x224::{
 /// The outcome of one negotiation: the decoded reply and the still-open stream, ready for TLS if it was selected.
 pub struct Negotiated {
     pub reply: X224Reply,
-    pub stream: TcpStream,
+    pub stream: Conn,
 }
 
 /// Connects to `addr`, requests `protocols`, and reads the reply.
@@ -43,7 +43,7 @@ pub async fn negotiate(
             .write_all(&request)
             .await
             .map_err(|e| io_error(Step::X224, &e, "sending the Connection Request"))?;
-        read_tpkt(&mut stream).await
+        read_tpkt(&mut stream, &ctx.journal).await
     };
     let packet = match tokio::time::timeout(ctx.timeout, exchange).await {
         Err(_) => return Err(timeout_error(Step::X224, ctx, "X.224 Connection Confirm")),
@@ -51,14 +51,35 @@ pub async fn negotiate(
     };
     let reply = X224Reply::decode(&packet)
         .map_err(|e| ScanError::new(Step::X224, ErrorKind::Protocol, e.to_string()))?;
+    ctx.journal.reach(ConnectionStage::X224);
+    ctx.journal.answered();
+    match &reply {
+        X224Reply::Disconnect { .. }
+        | X224Reply::Data {
+            mcs_disconnect: true,
+            ..
+        } => ctx
+            .journal
+            .ended(ConnectionStage::X224, crate::model::Ending::X224Disconnect),
+        _ => {}
+    }
     Ok(Negotiated { reply, stream })
 }
 
 /// Reads one whole TPKT packet. The length field is at most 65535, so the allocation is bounded.
-async fn read_tpkt(stream: &mut TcpStream) -> Result<Vec<u8>, ScanError> {
+async fn read_tpkt(stream: &mut Conn, journal: &Journal) -> Result<Vec<u8>, ScanError> {
     let mut header = [0u8; TPKT_HEADER_LEN];
-    let got = read_full(stream, &mut header).await?;
+    let got = match read_full(stream, &mut header).await {
+        Err((e, reset)) => {
+            if reset {
+                journal.closed_before_confirm(true);
+            }
+            return Err(e);
+        }
+        Ok(got) => got,
+    };
     if got == 0 {
+        journal.closed_before_confirm(false);
         return Err(ScanError::new(
             Step::X224,
             ErrorKind::Reset,
@@ -86,7 +107,9 @@ async fn read_tpkt(stream: &mut TcpStream) -> Result<Vec<u8>, ScanError> {
         .map_err(|e| ScanError::new(Step::X224, ErrorKind::Protocol, e.to_string()))?;
     let mut packet = vec![0u8; len];
     packet[..TPKT_HEADER_LEN].copy_from_slice(&header);
-    let body = read_full(stream, &mut packet[TPKT_HEADER_LEN..]).await?;
+    let body = read_full(stream, &mut packet[TPKT_HEADER_LEN..])
+        .await
+        .map_err(|(e, _)| e)?;
     if body < len - TPKT_HEADER_LEN {
         return Err(ScanError::new(
             Step::X224,
@@ -100,14 +123,25 @@ async fn read_tpkt(stream: &mut TcpStream) -> Result<Vec<u8>, ScanError> {
     Ok(packet)
 }
 
-/// Fills `buf` unless the peer closes first; returns how many bytes were read.
-async fn read_full(stream: &mut TcpStream, buf: &mut [u8]) -> Result<usize, ScanError> {
+/// Fills `buf` unless the peer closes first; returns how many bytes were read. An error says whether the peer
+/// reset the connection.
+async fn read_full(stream: &mut Conn, buf: &mut [u8]) -> Result<usize, (ScanError, bool)> {
     let mut at = 0;
     while at < buf.len() {
         match stream.read(&mut buf[at..]).await {
             Ok(0) => break,
             Ok(n) => at += n,
-            Err(e) => return Err(io_error(Step::X224, &e, "reading the Connection Confirm")),
+            Err(e) => {
+                let reset = at == 0
+                    && matches!(
+                        super::journal::ending_of(&e),
+                        Some(crate::model::Ending::Reset)
+                    );
+                return Err((
+                    io_error(Step::X224, &e, "reading the Connection Confirm"),
+                    reset,
+                ));
+            }
         }
     }
     Ok(at)

@@ -74,3 +74,76 @@ pub fn describe_finding(f: &Finding, indent: &str) -> String {
     }
     s
 }
+
+/// One line on how far the connections got and who ended them: "Furthest stage: credssp; ended by rdptls ...".
+pub fn stage_line(stage: &crate::model::StageReport) -> String {
+    use crate::model::Ending;
+    let how = match &stage.ended_by {
+        Ending::Reset => "the server reset the connection (RST)".to_string(),
+        Ending::Closed => "the server closed the connection (FIN)".to_string(),
+        Ending::Alert(alert) => format!("the server sent the TLS alert {alert}"),
+        Ending::X224Disconnect => "the server disconnected at X.224".to_string(),
+        Ending::Ultimatum(reason) => {
+            format!("the server sent an MCS Disconnect Provider Ultimatum ({reason})")
+        }
+        Ending::ErrorInfo(code) => format!("the server sent Set Error Info {code}"),
+        Ending::Refused(result) => format!("the server refused in MCS ({result})"),
+        Ending::Rdptls => {
+            "rdptls ended it (going further needs credentials, which rdptls never sends)"
+                .to_string()
+        }
+    };
+    format!("Furthest stage: {}; {how}.", stage.reached.as_str())
+}
+
+/// One line on standard RDP security: "Standard RDP security: 40bit, 128bit at level low; proprietary key 512 bits".
+pub fn rdp_security_line(r: &crate::model::RdpSecurityReport) -> String {
+    let methods = if r.methods.is_empty() {
+        "no method accepted".to_string()
+    } else {
+        r.methods
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut line = format!("Standard RDP security: {methods}");
+    if let Some(level) = r.level {
+        line.push_str(&format!(" at level {level}"));
+    }
+    if let Some(c) = &r.certificate {
+        let kind = match c.kind {
+            crate::model::RdpCertificateKind::Proprietary => "proprietary",
+            crate::model::RdpCertificateKind::X509 => "X.509",
+        };
+        line.push_str(&format!("; {kind} certificate"));
+        if let Some(bits) = c.key_bits {
+            line.push_str(&format!(", {bits}-bit key"));
+        }
+        match c.signature_ok {
+            Some(true) => line.push_str(", signed with the public Terminal Services key"),
+            Some(false) => line.push_str(", signature does not verify"),
+            None => {}
+        }
+    }
+    line.push('.');
+    line
+}
+
+/// One line on the server's MCS data: version, channels, UDP.
+pub fn mcs_line(m: &crate::model::McsReport) -> String {
+    let version = match &m.rdp_version_name {
+        Some(name) => format!("{name} ({})", m.rdp_version.hex()),
+        None => m.rdp_version.hex(),
+    };
+    let channels = if m.channels.is_empty() {
+        "none".to_string()
+    } else {
+        m.channels.join(", ")
+    };
+    let udp = match &m.multitransport {
+        Some(t) if t.udp => format!("offered ({})", t.flags.names().join(", ")),
+        _ => "not offered".to_string(),
+    };
+    format!("MCS: {version}; channels {channels}; UDP transport {udp}.")
+}

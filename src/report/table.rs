@@ -349,6 +349,15 @@ fn negotiation_section(out: &mut String, t: &TargetReport, layout: &Layout) {
             INDENT,
         );
     }
+    if let Some(r) = &t.rdp_security {
+        push_wrapped(out, &super::rdp_security_line(r), layout, "", INDENT);
+    }
+    if let Some(m) = &t.mcs {
+        push_wrapped(out, &super::mcs_line(m), layout, "", INDENT);
+    }
+    if let Some(stage) = &t.stage {
+        push_wrapped(out, &super::stage_line(stage), layout, "", INDENT);
+    }
 }
 
 /// Versions and suites, in the server's order where it imposes one.

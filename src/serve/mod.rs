@@ -7,13 +7,17 @@
 //! `profiles` holds the table of what each profile does, `server` the listener and the connections, `tls` the
 //! rustls configuration made from a profile's fixture certificate.
 
+mod mcs;
 mod profiles;
+mod replies;
 mod server;
+mod spec;
 mod tls;
 
 #[cfg(test)]
 mod tests;
 
-pub use profiles::{Profile, UnknownProfile, HTTP_REPLY, RDSAAD_DISCONNECT};
+pub use profiles::{Profile, UnknownProfile};
+pub use replies::{HTTP_REPLY, RDSAAD_DISCONNECT};
 pub(crate) use server::read_request;
 pub use server::{bind, bind_with, serve, serve_with, FixtureServer, Limits};

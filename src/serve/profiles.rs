@@ -6,29 +6,15 @@ use std::str::FromStr;
 use rustls::version::{TLS12, TLS13};
 use rustls::SupportedProtocolVersion;
 
+use super::replies::*;
+use super::spec::{
+    Admission, After, Credssp, Delivery, Mcs, McsEnd, Negotiation, Rule, Spec, Tls, X224,
+};
 use crate::fixtures::FixtureCert;
+use crate::wire::mcs::{EncryptionLevel, EncryptionMethods, ErrorInfo, McsResult};
 use crate::wire::x224::{
     ConnectionConfirm, ConnectionRequest, FailureCode, NegotiationReply, Protocols, ResponseFlags,
 };
-
-/// xrdp's answer to a request for PROTOCOL_RDSAAD (0x10): no Connection Confirm, but an X.224 Data TPDU
-/// (`02 f0 80`) carrying an MCS Disconnect Provider Ultimatum (`21 80`; T.125 11.15, MS-RDPBCGR 2.2.2.3).
-/// Observed from xrdp 0.9.21: it rejects any requestedProtocols above 0x0b (`xrdp_iso_process_rdp_neg_req` in
-/// neutrinolabs/xrdp `libxrdp/xrdp_iso.c`), then disconnects this way (`xrdp_mcs_disconnect` in
-/// `libxrdp/xrdp_mcs.c`).
-pub const RDSAAD_DISCONNECT: [u8; 9] = [0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0x21, 0x80];
-
-/// What the `garbage` profile answers: an HTTP server's reply, as when 3389 is forwarded to a web server.
-pub const HTTP_REPLY: &[u8] =
-    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request";
-
-/// A TPKT header claiming 65535 bytes, then the start of an X.224 Data TPDU (`02 f0 80`) and of an MCS
-/// Connect-Initial (`7f 65`), and nothing more.
-const HUGE_TPKT: &[u8] = &[0x03, 0x00, 0xff, 0xff, 0x02, 0xf0, 0x80, 0x7f, 0x65];
-
-/// A TLS handshake record header claiming 65535 bytes (a plaintext record holds at most 2^14, RFC 8446 5.1), and
-/// a few bytes.
-const HUGE_TLS_RECORD: &[u8] = &[0x16, 0x03, 0x03, 0xff, 0xff, 0x02, 0x00, 0x00];
 
 /// The SRC-REF Windows and xrdp put in a Connection Confirm (MS-RDPBCGR 4.1.2; `xrdp_iso_send_cc` in xrdp
 /// `libxrdp/xrdp_iso.c`). FreeRDP's server sends 0 (`tpdu_write_header` in FreeRDP `libfreerdp/core/tpdu.c`).
@@ -122,38 +108,6 @@ const UNPATCHED_2008_R2: Credssp = Credssp::Challenge {
     windows: (6, 1, 7601),
 };
 
-/// A TLS 1.2 ServerHello that picks suite 0xBEEF, which no client offers, then ServerHelloDone (RFC 5246
-/// 7.4.1.3, 7.4.5): a rogue pick, in one record.
-const ROGUE_SUITE: &[u8] = &[
-    0x16, 0x03, 0x03, 0x00, 0x2e, // record: handshake, TLS 1.2, 46 bytes
-    0x02, 0x00, 0x00, 0x26, 0x03, 0x03, // ServerHello, 38 bytes, TLS 1.2
-    0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50,
-    0x54, // random
-    0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x00, 0x01,
-    0x00, // session id: empty
-    0xbe, 0xef, // cipher suite 0xBEEF
-    0x00, // compression: null
-    0x0e, 0x00, 0x00, 0x00, // ServerHelloDone
-];
-
-/// A TLS 1.2 ServerHello for TLS_RSA_WITH_AES_128_CBC_SHA, then a Certificate message with an empty list, then
-/// ServerHelloDone: a server that has no certificate to show.
-const EMPTY_CERTIFICATE: &[u8] = &[
-    0x16, 0x03, 0x03, 0x00, 0x35, // record: handshake, TLS 1.2, 53 bytes
-    0x02, 0x00, 0x00, 0x26, 0x03, 0x03, // ServerHello, 38 bytes, TLS 1.2
-    0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50,
-    0x54, // random
-    0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x52, 0x44, 0x50, 0x54, 0x4c, 0x53, 0x00, 0x02,
-    0x00, // session id: empty
-    0x00, 0x2f, // TLS_RSA_WITH_AES_128_CBC_SHA
-    0x00, // compression: null
-    0x0b, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, // Certificate: an empty certificate_list
-    0x0e, 0x00, 0x00, 0x00, // ServerHelloDone
-];
-
-/// A fatal handshake_failure alert in a record stamped with the DTLS 1.0 version 0xFEFF, as GnuTLS sends it.
-const DTLS_STAMPED_ALERT: &[u8] = &[0x15, 0xfe, 0xff, 0x00, 0x02, 0x02, 0x28];
-
 /// CredSSP answering with TSRequest version 4294967295: no CredSSP has such a version (2 to 6 exist).
 const IMPOSSIBLE_CREDSSP: Credssp = Credssp::Challenge {
     version: u32::MAX,
@@ -185,10 +139,16 @@ pub enum Profile {
     EmptyCertificate,
     DtlsAlert,
     CredsspBadVersion,
+    OutstandingLimit,
+    BacklogFull,
+    RdpMcsLow,
+    RdpMcsFips,
+    McsDenied,
+    McsSessionLimit,
 }
 
 impl Profile {
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 28] = [
         Self::Modern,
         Self::Tls13Only,
         Self::ExpiredCert,
@@ -211,6 +171,12 @@ impl Profile {
         Self::EmptyCertificate,
         Self::DtlsAlert,
         Self::CredsspBadVersion,
+        Self::OutstandingLimit,
+        Self::BacklogFull,
+        Self::RdpMcsLow,
+        Self::RdpMcsFips,
+        Self::McsDenied,
+        Self::McsSessionLimit,
     ];
 
     /// The table: everything this profile does, in one row.
@@ -225,6 +191,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::Tls13Only => Spec {
                 name: "tls13-only",
@@ -235,6 +203,8 @@ impl Profile {
                     versions: &TLS_1_3_ONLY,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::ExpiredCert => Spec {
                 name: "expired-cert",
@@ -245,6 +215,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::ExpiringCert => Spec {
                 name: "expiring-cert",
@@ -255,6 +227,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::NlaRequired => Spec {
                 name: "nla-required",
@@ -265,6 +239,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::CredsspUnpatched => Spec {
                 name: "credssp-unpatched",
@@ -275,6 +251,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: UNPATCHED_2008_R2,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::SslRequired => Spec {
                 name: "ssl-required",
@@ -285,6 +263,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::RdpOnly => Spec {
                 name: "rdp-only",
@@ -292,6 +272,8 @@ impl Profile {
                 x224: X224::Confirm(XRDP_RDP, Delivery::Whole),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::LegacyNoNeg => Spec {
                 name: "legacy-no-neg",
@@ -299,6 +281,8 @@ impl Profile {
                 x224: X224::Confirm(LEGACY, Delivery::Whole),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::Garbage => Spec {
                 name: "garbage",
@@ -306,6 +290,8 @@ impl Profile {
                 x224: X224::Instead(HTTP_REPLY, After::Close),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::Truncated => Spec {
                 name: "truncated",
@@ -313,6 +299,8 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::HalfThenClose),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::HugeLength => Spec {
                 name: "huge-length",
@@ -320,6 +308,8 @@ impl Profile {
                 x224: X224::Instead(HUGE_TPKT, After::Hold),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::HugeTlsRecord => Spec {
                 name: "huge-tls-record",
@@ -327,6 +317,8 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(HUGE_TLS_RECORD),
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::RogueSuite => Spec {
                 name: "rogue-suite",
@@ -334,6 +326,8 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(ROGUE_SUITE),
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::EmptyCertificate => Spec {
                 name: "empty-certificate",
@@ -341,6 +335,8 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(EMPTY_CERTIFICATE),
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::DtlsAlert => Spec {
                 name: "dtls-alert",
@@ -348,6 +344,8 @@ impl Profile {
                 x224: X224::Confirm(ALWAYS_SSL, Delivery::Whole),
                 tls: Tls::Instead(DTLS_STAMPED_ALERT),
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::CredsspBadVersion => Spec {
                 name: "credssp-bad-version",
@@ -358,6 +356,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: IMPOSSIBLE_CREDSSP,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::Tarpit => Spec {
                 name: "tarpit",
@@ -365,6 +365,8 @@ impl Profile {
                 x224: X224::Silence,
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::Reset => Spec {
                 name: "reset",
@@ -372,6 +374,8 @@ impl Profile {
                 x224: X224::Reset,
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::SlowDrip => Spec {
                 name: "slow-drip",
@@ -382,6 +386,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::SlowSteps => Spec {
                 name: "slow-steps",
@@ -392,6 +398,8 @@ impl Profile {
                     versions: &TLS_1_2_AND_1_3,
                 },
                 credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Open,
             },
             Self::Disconnect => Spec {
                 name: "disconnect",
@@ -399,6 +407,92 @@ impl Profile {
                 x224: X224::Instead(&RDSAAD_DISCONNECT, After::Close),
                 tls: Tls::None,
                 credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::Open,
+            },
+            Self::OutstandingLimit => Spec {
+                name: "outstanding-limit",
+                describe: "like modern, but like a Windows server at MaxOutstandingConnections: while 4 connections are open, it accepts a new one and closes it before answering",
+                x224: X224::Confirm(MODERN, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: WINDOWS_2022,
+                mcs: Mcs::None,
+                admission: Admission::Outstanding(4),
+            },
+            Self::BacklogFull => Spec {
+                name: "backlog-full",
+                describe: "like xrdp security_layer=tls, listening with a backlog of 1 and accepting one connection per 100 ms: a burst of connections overflows the backlog and the kernel drops SYNs",
+                x224: X224::Confirm(XRDP_TLS, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: Credssp::None,
+                mcs: Mcs::None,
+                admission: Admission::SlowAccept {
+                    backlog: 1,
+                    accept_every: std::time::Duration::from_millis(100),
+                },
+            },
+            Self::RdpMcsLow => Spec {
+                name: "rdp-mcs-low",
+                describe: "like xrdp security_layer=rdp crypt_level=low: standard RDP security whatever is asked, then MCS accepting 40-, 56- and 128-bit RC4 at level low, with a 512-bit proprietary key",
+                x224: X224::Confirm(XRDP_RDP, Delivery::Whole),
+                tls: Tls::None,
+                credssp: Credssp::None,
+                mcs: Mcs::Answer {
+                    methods: EncryptionMethods(0x0B),
+                    level: EncryptionLevel::LOW,
+                    key_bits: 512,
+                    then: McsEnd::Wait,
+                },
+                admission: Admission::Open,
+            },
+            Self::RdpMcsFips => Spec {
+                name: "rdp-mcs-fips",
+                describe: "like xrdp security_layer=rdp crypt_level=fips: standard RDP security, then MCS accepting FIPS only, with a 2048-bit proprietary key",
+                x224: X224::Confirm(XRDP_RDP, Delivery::Whole),
+                tls: Tls::None,
+                credssp: Credssp::None,
+                mcs: Mcs::Answer {
+                    methods: EncryptionMethods(0x10),
+                    level: EncryptionLevel::FIPS,
+                    key_bits: 2048,
+                    then: McsEnd::Wait,
+                },
+                admission: Admission::Open,
+            },
+            Self::McsDenied => Spec {
+                name: "mcs-denied",
+                describe: "like ssl-required (TLS, no NLA), then MCS; after the Channel Join it sends Set Error Info ERRINFO_SERVER_DENIED_CONNECTION (mstsc: 0x904, extended 0x7) and disconnects",
+                x224: X224::Confirm(XRDP_TLS, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: Credssp::None,
+                mcs: Mcs::Answer {
+                    methods: EncryptionMethods(0),
+                    level: EncryptionLevel::NONE,
+                    key_bits: 0,
+                    then: McsEnd::ErrorInfo(ErrorInfo::SERVER_DENIED_CONNECTION),
+                },
+                admission: Admission::Open,
+            },
+            Self::McsSessionLimit => Spec {
+                name: "mcs-session-limit",
+                describe: "like ssl-required (TLS, no NLA), but answers MCS Connect-Initial with the result rt-too-many-users, as a server at its session limit",
+                x224: X224::Confirm(XRDP_TLS, Delivery::Whole),
+                tls: Tls::Rustls {
+                    certificate: FixtureCert::Valid,
+                    versions: &TLS_1_2_AND_1_3,
+                },
+                credssp: Credssp::None,
+                mcs: Mcs::Refuse(McsResult::TOO_MANY_USERS),
+                admission: Admission::Open,
             },
         }
     }
@@ -428,123 +522,6 @@ impl Profile {
             X224::Instead(..) | X224::Silence | X224::Reset => None,
         }
     }
-}
-
-/// One row of the table.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Spec {
-    /// The name on the command line.
-    pub name: &'static str,
-    /// One line for `rdptls serve --list`.
-    pub describe: &'static str,
-    /// What the client gets where it expects a Connection Confirm.
-    pub x224: X224,
-    /// What follows a Connection Confirm selecting SSL, HYBRID or HYBRID_EX.
-    pub tls: Tls,
-    /// What it answers inside TLS when it selected HYBRID or HYBRID_EX.
-    pub credssp: Credssp,
-}
-
-/// What a profile does where the client expects a Connection Confirm.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum X224 {
-    /// Reads a whole Connection Request and answers with the Connection Confirm the negotiation gives.
-    Confirm(Negotiation, Delivery),
-    /// Reads whatever the client sends first and writes these bytes instead of a Connection Confirm.
-    Instead(&'static [u8], After),
-    /// Reads and discards, never answers; holds the connection until the client goes or `hold_cap` passes.
-    Silence,
-    /// Closes with a TCP reset as soon as it accepts.
-    Reset,
-}
-
-/// How a Connection Confirm goes on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Delivery {
-    /// In one write.
-    Whole,
-    /// Its first half, then the connection closes.
-    HalfThenClose,
-    /// One byte per `drip_interval`.
-    Drip,
-    /// In one write, after `late_by`.
-    Late,
-}
-
-/// What follows [`X224::Instead`]'s bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum After {
-    /// The server closes the connection.
-    Close,
-    /// The server reads and discards until the client goes or `hold_cap` passes; it never writes again.
-    Hold,
-}
-
-/// How a profile chooses its Connection Confirm.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Negotiation {
-    /// The Connection Confirm's SRC-REF.
-    pub src_ref: u16,
-    /// Tried in order: the first rule naming a protocol the client asked for gives the reply.
-    pub rules: &'static [Rule],
-    /// The reply when no rule matched. A request without negotiation data asks for standard RDP security only.
-    pub otherwise: NegotiationReply,
-}
-
-/// One negotiation rule: when any of `asked` is requested, answer `reply`.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Rule {
-    pub asked: &'static [Protocols],
-    pub reply: NegotiationReply,
-}
-
-impl Negotiation {
-    /// The Connection Confirm for `request`.
-    pub(super) fn confirm(&self, request: &ConnectionRequest) -> ConnectionConfirm {
-        let requested = request
-            .negotiation
-            .map(|n| n.requested)
-            .unwrap_or(Protocols::RDP);
-        let asks = |p: Protocols| requested.contains(p) && p != Protocols::RDP;
-        let negotiation = self
-            .rules
-            .iter()
-            .find(|rule| rule.asked.iter().any(|&p| asks(p)))
-            .map_or(self.otherwise, |rule| rule.reply);
-        ConnectionConfirm {
-            dst_ref: 0,
-            src_ref: self.src_ref,
-            class: 0,
-            negotiation,
-        }
-    }
-}
-
-/// What follows a Connection Confirm selecting SSL, HYBRID or HYBRID_EX.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Tls {
-    /// No TLS: the profile never selects it, or closes first.
-    None,
-    /// A rustls handshake with this fixture certificate, accepting these versions.
-    Rustls {
-        certificate: FixtureCert,
-        versions: &'static [&'static SupportedProtocolVersion],
-    },
-    /// Reads the ClientHello, writes these bytes instead of a ServerHello, then holds the connection.
-    Instead(&'static [u8]),
-}
-
-/// How a profile answers CredSSP (MS-CSSP) inside TLS.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Credssp {
-    /// Never selects HYBRID or HYBRID_EX, so never sees CredSSP.
-    None,
-    /// Answers a TSRequest carrying an NTLM NEGOTIATE with a TSRequest of `version` carrying an NTLM CHALLENGE
-    /// whose VERSION is Windows `windows` (major, minor, build); the next message ends the connection.
-    Challenge {
-        version: u32,
-        windows: (u8, u8, u16),
-    },
 }
 
 impl fmt::Display for Profile {

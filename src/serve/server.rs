@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +13,8 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::{sleep, timeout};
 use tokio_rustls::TlsAcceptor;
 
-use super::profiles::{After, Credssp, Delivery, Negotiation, Profile, Spec, Tls, X224};
+use super::profiles::Profile;
+use super::spec::{Admission, After, Credssp, Delivery, Mcs, Negotiation, Spec, Tls, X224};
 use crate::wire::credssp::{
     encode_ntlm_challenge, encode_ts_request, ntlm_message_type, MessageType, NtlmChallenge,
     TsRequest, WindowsVersion,
@@ -62,7 +64,25 @@ pub async fn serve_with(
     limits: Limits,
 ) -> io::Result<()> {
     let server = Arc::new(Server::new(profile, limits)?);
+    admit_backlog(&listener, server.spec.admission)?;
     accept_loop(server, listener, shutdown).await;
+    Ok(())
+}
+
+/// Sets the listen backlog a [`Admission::SlowAccept`] profile asks for (listen(2) again on a listening socket
+/// changes its backlog).
+fn admit_backlog(listener: &TcpListener, admission: Admission) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Admission::SlowAccept { backlog, .. } = admission {
+        use std::os::fd::AsRawFd;
+        let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
+        // SAFETY: listen(2) on a descriptor the listener owns and keeps open for this call.
+        if unsafe { libc::listen(listener.as_raw_fd(), backlog) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (listener, admission);
     Ok(())
 }
 
@@ -73,16 +93,29 @@ async fn accept_loop(
     shutdown: impl Future<Output = ()>,
 ) {
     let mut connections = JoinSet::new();
+    let open = Arc::new(AtomicUsize::new(0));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
+                    match server.spec.admission {
+                        Admission::Outstanding(most) if open.load(Ordering::Relaxed) >= most => {
+                            // At the limit: accepted, then closed before any answer.
+                            drop(stream);
+                            continue;
+                        }
+                        Admission::SlowAccept { accept_every, .. } => sleep(accept_every).await,
+                        _ => {}
+                    }
                     let server = server.clone();
+                    let open = open.clone();
+                    open.fetch_add(1, Ordering::Relaxed);
                     connections.spawn(async move {
                         // A connection's failure concerns that client only.
                         let _ = server.handle(stream).await;
+                        open.fetch_sub(1, Ordering::Relaxed);
                     });
                 }
                 // Out of descriptors, or a client that reset before accept: keep serving.
@@ -141,6 +174,7 @@ pub async fn bind_with(
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let server = Arc::new(Server::new(profile, limits)?);
+    admit_backlog(&listener, server.spec.admission)?;
     let task = tokio::spawn(accept_loop(server, listener, std::future::pending()));
     Ok(FixtureServer {
         addr,
@@ -229,8 +263,12 @@ impl Server {
             return drain(&mut stream, limits.read_timeout).await;
         };
         if selected == Protocols::RDP {
-            // Standard RDP security would continue with MCS Connect Initial; any bytes end it here.
-            return drain(&mut stream, limits.read_timeout).await;
+            // Standard RDP security continues with MCS Connect-Initial, which profiles without MCS end at once.
+            if self.spec.mcs == Mcs::None {
+                return drain(&mut stream, limits.read_timeout).await;
+            }
+            return super::mcs::serve(&mut stream, self.spec.mcs, selected, limits.read_timeout)
+                .await;
         }
         match self.spec.tls {
             Tls::None => return Ok(()),
@@ -264,7 +302,10 @@ impl Server {
                 }
             }
         }
-        // MCS (after SSL) or the rest of CredSSP is not implemented: the next bytes end the connection.
+        if selected == Protocols::SSL && self.spec.mcs != Mcs::None {
+            return super::mcs::serve(&mut tls, self.spec.mcs, selected, limits.read_timeout).await;
+        }
+        // The rest of CredSSP (or MCS, for profiles without it) is not implemented: the next bytes end it.
         let mut buf = [0u8; 1024];
         let _ = timeout(limits.read_timeout, tls.read(&mut buf)).await;
         Ok(())

@@ -11,8 +11,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{sleep, timeout};
 
-use super::profiles::{Credssp, Delivery, Tls, X224};
 use super::server::read_ts_request;
+use super::spec::{Credssp, Delivery, Tls, X224};
 use super::*;
 use crate::probe::tls::accept_any_config;
 use crate::wire::x224::{

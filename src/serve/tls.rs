@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustls::ServerConfig;
 use tokio_rustls::TlsAcceptor;
 
-use super::profiles::Tls;
+use super::spec::Tls;
 
 /// The acceptor for a profile's TLS row; `None` when it never completes a handshake.
 pub(super) fn acceptor(tls: Tls) -> io::Result<Option<TlsAcceptor>> {

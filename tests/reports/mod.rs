@@ -229,6 +229,10 @@ pub fn healthy() -> TargetReport {
         findings: Vec::new(),
         policy: Vec::new(),
         cut_short: None,
+        rdp_security: None,
+        mcs: None,
+        stage: None,
+        connection_limits: None,
         stats: Stats::default(),
     }
 }

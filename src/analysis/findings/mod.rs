@@ -5,7 +5,9 @@
 
 mod certificate;
 mod clients;
+mod connection;
 mod credssp;
+mod rdp_security;
 mod reachability;
 mod security_layer;
 mod tls;
@@ -22,7 +24,9 @@ pub(crate) use certificate::cert_vars;
 pub fn evaluate(report: &TargetReport, opts: &AnalysisOptions) -> Vec<Finding> {
     let mut out = Vec::new();
     reachability::evaluate(report, &mut out);
+    connection::evaluate(report, &mut out);
     security_layer::evaluate(report, &mut out);
+    rdp_security::evaluate(report, &mut out);
     certificate::evaluate(report, opts, &mut out);
     tls::evaluate(report, &mut out);
     credssp::evaluate(report, &mut out);

@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_rustls::client::TlsStream;
 
@@ -15,7 +14,7 @@ use crate::model::{
     RdpSecurityReport, ScanError,
 };
 use crate::probe::mcs::{exchange, probe_rdp, probe_tls, McsOutcome, McsRequest};
-use crate::probe::ProbeContext;
+use crate::probe::{Conn, ProbeContext};
 use crate::wire::mcs::{
     ClientData, EncryptionMethod, EncryptionMethods, McsResult, MultitransportFlags,
     ServerCertificate,
@@ -67,9 +66,9 @@ pub struct McsStageResult {
 pub struct OpenStreams {
     /// Past an X.224 Connection Confirm that selected PROTOCOL_RDP (or carried no negotiation data): it serves
     /// the first method's probe (40-bit).
-    pub rdp: Option<TcpStream>,
+    pub rdp: Option<Conn>,
     /// Past the TLS handshake of a connection that selected PROTOCOL_SSL: it serves the TLS probe.
-    pub tls: Option<TlsStream<TcpStream>>,
+    pub tls: Option<TlsStream<Conn>>,
 }
 
 /// Runs the stage: up to four standard RDP security probes and one TLS probe, `opts.max_in_flight` at a time,

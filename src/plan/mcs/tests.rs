@@ -45,8 +45,8 @@ fn only_the_offered_method_the_server_echoes_is_accepted_and_the_report_reads_as
     // xrdp at crypt_level=high answers every offer with 128-bit at level high.
     let outcomes: Vec<(McsProbe, McsOutcome)> = EncryptionMethod::OFFERED
         .into_iter()
-        .map(|m| (McsProbe::Rdp(m), outcome(XRDP_HIGH, Ending::Silent)))
-        .chain([(McsProbe::Tls, outcome(XRDP_TLS, Ending::Silent))])
+        .map(|m| (McsProbe::Rdp(m), outcome(XRDP_HIGH, Ending::Rdptls)))
+        .chain([(McsProbe::Tls, outcome(XRDP_TLS, Ending::Rdptls))])
         .collect();
     let paths = McsPaths {
         rdp: true,
@@ -76,7 +76,7 @@ fn only_the_offered_method_the_server_echoes_is_accepted_and_the_report_reads_as
         json["channels"],
         serde_json::json!(["rdpdr", "rdpsnd", "cliprdr", "drdynvc"])
     );
-    assert_eq!(json["ending"], "silent");
+    assert_eq!(json["ending"], "rdptls");
     let back: McsReport = serde_json::from_value(json).expect("read back");
     assert_eq!(back, mcs);
 }
@@ -86,7 +86,7 @@ fn endings_are_spelt_in_snake_case_with_their_codes_by_name() {
     let cases = [
         (Ending::Reset, serde_json::json!("reset")),
         (Ending::Closed, serde_json::json!("closed")),
-        (Ending::Silent, serde_json::json!("silent")),
+        (Ending::Rdptls, serde_json::json!("rdptls")),
         (
             Ending::Ultimatum(DisconnectReason::USER_REQUESTED),
             serde_json::json!({"ultimatum": "rn-user-requested"}),
@@ -244,7 +244,7 @@ async fn the_probe_names_how_the_server_ended_the_connection() {
         ),
         (Script::Close, Ending::Closed),
         (Script::Reset, Ending::Reset),
-        (Script::Silent, Ending::Silent),
+        (Script::Silent, Ending::Rdptls),
     ];
     for (script, want) in cases {
         let out = run_script(script).await;

@@ -1,7 +1,7 @@
 //! The full handshakes beside the enumeration: rustls (what a modern client negotiates, and the certificate)
 //! and the CredSSP probe over a HYBRID connection.
 
-use tokio::net::TcpStream;
+use crate::probe::Conn;
 
 use super::{path_of, Ready};
 use crate::model::{
@@ -44,7 +44,7 @@ fn is_credssp(p: Option<Protocols>) -> bool {
 
 /// Splits the ready connections: the first carries the modern handshake; a CredSSP one (when the first is not)
 /// carries the CredSSP probe; the rest go to the enumeration.
-pub fn split_ready(ready: Vec<Ready>) -> (Option<Ready>, Option<TcpStream>, Vec<TcpStream>) {
+pub fn split_ready(ready: Vec<Ready>) -> (Option<Ready>, Option<Conn>, Vec<Conn>) {
     let mut rest = ready.into_iter();
     let modern = rest.next();
     let mut hybrid = None;
@@ -84,7 +84,7 @@ fn negotiated(
 pub async fn modern_and_credssp(
     oracle: &RawOracle,
     modern: Option<Ready>,
-    hybrid: Option<TcpStream>,
+    hybrid: Option<Conn>,
     name: &str,
 ) -> (ModernResult, Option<CredsspSeen>) {
     let ctx = &oracle.ctx;
@@ -133,7 +133,7 @@ fn failed(e: ScanError) -> CredsspReport {
 /// One TSRequest exchange, as the report shows it; the server's clock and the skew are left to the analysis.
 async fn credssp_report(
     ctx: &ProbeContext,
-    tls: &mut tokio_rustls::client::TlsStream<TcpStream>,
+    tls: &mut tokio_rustls::client::TlsStream<Conn>,
 ) -> CredsspSeen {
     let answer = match credssp::negotiate(ctx, tls).await {
         Ok(a) => a,

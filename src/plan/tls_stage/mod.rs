@@ -8,7 +8,7 @@ mod replay;
 
 use std::sync::Arc;
 
-use tokio::net::TcpStream;
+use crate::probe::Conn;
 
 use self::candidates::{registry_candidates, strength, VERSIONS};
 use self::handshakes::{modern_and_credssp, split_ready, CredsspSeen, ModernResult};
@@ -23,7 +23,7 @@ use crate::wire::x224::Protocols;
 
 /// A connection the negotiation left waiting for a ClientHello, with the protocol it negotiated (`None`: direct
 /// TLS, no X.224).
-pub type Ready = (Option<Protocols>, TcpStream);
+pub type Ready = (Option<Protocols>, Conn);
 
 /// What the stage's TLS part yields: the report (or why there is none), the certificate chain, and the versions
 /// the server accepts (empty when not enumerated).
@@ -100,6 +100,8 @@ pub async fn run(
         client_answers,
         not_replayed,
         credssp_server_time,
+        // Filled in by the plan once every probe has ended.
+        pressure: Default::default(),
     }
 }
 
@@ -107,7 +109,7 @@ pub async fn run(
 /// certificate comes from rustls, or else from a hello that showed it in the clear.
 async fn full(
     oracle: &Arc<RawOracle>,
-    pool: Vec<TcpStream>,
+    pool: Vec<Conn>,
     handshakes: impl std::future::Future<Output = (ModernResult, Option<CredsspSeen>)>,
     opts: &PlanOptions,
 ) -> (Stage, Option<CredsspSeen>) {

@@ -18,6 +18,10 @@ fn target(findings: Vec<Finding>) -> TargetReport {
         findings,
         policy: Vec::new(),
         cut_short: None,
+        rdp_security: None,
+        mcs: None,
+        stage: None,
+        connection_limits: None,
         stats: Stats::default(),
     }
 }
