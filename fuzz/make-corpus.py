@@ -7,6 +7,8 @@
   is given (RDPTLS=path), each certificate of each chain converted to DER.
 - credssp: the TSRequest samples of src/wire/credssp/ tests: Seth's errorCode reply, and a version 6 reply
   carrying the NTLM CHALLENGE of the tests (CORP, RDP01, Windows 10.0.17763), plus the CHALLENGE alone.
+- mcs: src/wire/mcs/testdata/*.hex (xrdp's captured Connect-Responses, rdptls's Connect-Initials and a Set Error
+  Info), and an ultimatum, an Attach User Confirm and a Channel Join Confirm.
 Run from anywhere: python3 fuzz/make-corpus.py. Deterministic apart from the run-time fixtures' dates.
 """
 import base64
@@ -110,6 +112,16 @@ def credssp():
     out("credssp", "challenge.bin", token)
 
 
+def mcs():
+    for path in sorted(glob.glob(os.path.join(ROOT, "src", "wire", "mcs", "testdata", "*.hex"))):
+        name = os.path.basename(path)[:-len(".hex")] + ".bin"
+        with open(path) as f:
+            out("mcs", name, bytes.fromhex(f.read().strip()))
+    out("mcs", "ultimatum.bin", bytes.fromhex("0300000902f0802180"))
+    out("mcs", "attach-user-confirm.bin", bytes.fromhex("0300000b02f0802e000006"))
+    out("mcs", "channel-join-confirm.bin", bytes.fromhex("0300000f02f0803e00000603eb03eb"))
+
+
 def main():
     if os.path.isdir(CORPUS):
         shutil.rmtree(CORPUS)
@@ -117,6 +129,7 @@ def main():
     tls()
     certificate()
     credssp()
+    mcs()
     for t in sorted(os.listdir(CORPUS)):
         print(f"{t}: {len(os.listdir(os.path.join(CORPUS, t)))} seeds")
 

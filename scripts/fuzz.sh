@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [TARGET|all] [EXECUTIONS] [MAX_SECONDS]     e.g. scripts/fuzz.sh tls 10000000
 #   scripts/fuzz.sh --smoke                                      every target, a few seconds each (CI)
 #
-# Targets: x224, tls, certificate, credssp (fuzz/src/bin/). Each run starts from the seed corpus
+# Targets: x224, tls, certificate, credssp, mcs (fuzz/src/bin/). Each run starts from the seed corpus
 # fuzz/corpus/TARGET (made by fuzz/make-corpus.py) and writes to fuzz/out/TARGET; a crash is kept in
 # fuzz/out/TARGET/default/crashes/. Each target stops after EXECUTIONS (afl-fuzz -E; default 100000) or
 # MAX_SECONDS (afl-fuzz -V; default none). Prints each target's executions, rate and crashes from afl's
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(x224 tls certificate credssp)
+all=(x224 tls certificate credssp mcs)
 smoke=false
 if [ "${1:-}" = "--smoke" ]; then
   smoke=true

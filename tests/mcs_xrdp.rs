@@ -290,3 +290,65 @@ async fn capture_xrdp_connect_responses() {
     assert!(out.response.is_some(), "{out:?}");
     eprintln!("CAPTURE tls {}", first_packet_hex(&rec.received));
 }
+
+#[tokio::test]
+async fn a_connection_the_scan_opened_serves_one_method_so_the_enumeration_opens_one_per_method() {
+    let Some(server) = xrdp("rdp", Some("high")) else {
+        return;
+    };
+    let addr = format!("127.0.0.1:{}", server.port())
+        .parse()
+        .expect("addr");
+    let ctx = ctx();
+    // What the negotiation matrix leaves: a PROTOCOL_RDP connection past its Connection Confirm.
+    let n = rdptls::probe::x224::negotiate(&ctx, addr, Protocols::RDP)
+        .await
+        .expect("negotiate");
+    let open = rdptls::plan::mcs::OpenStreams {
+        rdp: Some(n.stream),
+        tls: None,
+    };
+    let opts = McsOptions {
+        max_in_flight: 2,
+        host: "127.0.0.1".into(),
+    };
+    let paths = McsPaths {
+        rdp: true,
+        ssl: false,
+    };
+    let result = rdptls::plan::mcs::run_reusing(&ctx, addr, paths, &opts, open).await;
+    let report = result.rdp_security.expect("rdp_security");
+    assert_eq!(report.methods, vec![EncryptionMethod::BIT128]);
+    assert_eq!(report.level, Some(EncryptionLevel::HIGH));
+    assert_eq!(
+        ctx.connections(),
+        4,
+        "one connection per method, the first reused"
+    );
+}
+
+#[tokio::test]
+async fn xrdp_with_crypt_level_none_accepts_no_method_and_sends_no_random_or_certificate() {
+    let Some(server) = xrdp("rdp", Some("none")) else {
+        return;
+    };
+    let addr = format!("127.0.0.1:{}", server.port())
+        .parse()
+        .expect("addr");
+    let opts = McsOptions {
+        max_in_flight: 2,
+        host: "127.0.0.1".into(),
+    };
+    let paths = McsPaths {
+        rdp: true,
+        ssl: false,
+    };
+    let result = run(&ctx(), addr, paths, &opts).await;
+    eprintln!("{result:?}");
+    let report = result.rdp_security.expect("rdp_security");
+    // xrdp_sec_init_rdp_security: none is (CRYPT_METHOD_NONE, CRYPT_LEVEL_NONE), and no key is read.
+    assert!(report.methods.is_empty(), "{report:?}");
+    assert_eq!(report.level, Some(EncryptionLevel::NONE));
+    assert!(!report.server_random_present);
+    assert!(report.certificate.is_none());
+}

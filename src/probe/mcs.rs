@@ -110,7 +110,9 @@ fn io_ending(e: &std::io::Error) -> Result<Ending, ScanError> {
     }
 }
 
+/// Sends one MCS PDU within the step timeout; `Some(ending)` when the server had already closed or reset.
 async fn send<S: AsyncWrite + Unpin>(
+    ctx: &ProbeContext,
     stream: &mut S,
     pdu: &[u8],
 ) -> Result<Option<Ending>, ScanError> {
@@ -119,9 +121,10 @@ async fn send<S: AsyncWrite + Unpin>(
         stream.write_all(&packet).await?;
         stream.flush().await
     };
-    match written.await {
-        Ok(()) => Ok(None),
-        Err(e) => io_ending(&e).map(Some),
+    match tokio::time::timeout(ctx.timeout, written).await {
+        Err(_) => Err(timeout_error(Step::X224, ctx, "room to send an MCS PDU")),
+        Ok(Ok(())) => Ok(None),
+        Ok(Err(e)) => io_ending(&e).map(Some),
     }
 }
 
@@ -183,8 +186,13 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
         Ok(b) => b,
         Err(e) => return out.failed(mcs_error(ErrorKind::Other, e.to_string())),
     };
-    if let Err(e) = send(stream, &initial).await {
-        return out.failed(e);
+    match send(ctx, stream, &initial).await {
+        Err(e) => return out.failed(e),
+        Ok(Some(ending)) => {
+            out.ending = Some(ending);
+            return out;
+        }
+        Ok(None) => {}
     }
     // The Connect-Response.
     let received = match tokio::time::timeout(ctx.timeout, read_packet(stream)).await {
@@ -255,10 +263,10 @@ async fn domain_sequence<S: AsyncRead + AsyncWrite + Unpin>(
         sub_height: 0,
         sub_interval: 0,
     })?;
-    if let Some(e) = send(stream, &erect).await? {
+    if let Some(e) = send(ctx, stream, &erect).await? {
         return Ok(Some(e));
     }
-    if let Some(e) = send(stream, &encode(DomainPdu::AttachUserRequest)?).await? {
+    if let Some(e) = send(ctx, stream, &encode(DomainPdu::AttachUserRequest)?).await? {
         return Ok(Some(e));
     }
     let user = match next_pdu(ctx, stream, "MCS Attach User Confirm", security_header).await? {
@@ -280,7 +288,7 @@ async fn domain_sequence<S: AsyncRead + AsyncWrite + Unpin>(
             initiator: user,
             channel_id: channel,
         })?;
-        if let Some(e) = send(stream, &join).await? {
+        if let Some(e) = send(ctx, stream, &join).await? {
             return Ok(Some(e));
         }
         match next_pdu(ctx, stream, "MCS Channel Join Confirm", security_header).await? {
@@ -312,7 +320,8 @@ async fn listen<S: AsyncRead + Unpin>(
             let packet = match read_packet(stream).await {
                 Ok(Received::Packet(p)) => p,
                 Ok(Received::Ended(e)) => return seen.unwrap_or(e),
-                Err(_) => return seen.unwrap_or(Ending::Closed),
+                // Bytes that are not TPKT (a fast-path PDU) or a local error: the server did not end it.
+                Err(_) => return seen.unwrap_or(Ending::Rdptls),
             };
             let Ok(payload) = x224_data_payload(&packet) else {
                 continue;
@@ -337,6 +346,27 @@ async fn listen<S: AsyncRead + Unpin>(
         .unwrap_or(Ending::Rdptls)
 }
 
+/// The outcome when the X.224 reply does not select `wanted`: an X.224 Disconnect Request, or an MCS Disconnect
+/// Provider Ultimatum in a Data TPDU (xrdp's answer to a request it will not serve), is the server's ending
+/// ([`Ending::X224Disconnect`]); anything else an error.
+fn not_selected(reply: X224Reply, wanted: &str) -> McsOutcome {
+    let mut out = McsOutcome::at(McsStage::X224);
+    if let X224Reply::Data { payload, .. } = &reply {
+        if let Ok(DomainPdu::DisconnectProviderUltimatum { .. }) = DomainPdu::decode(payload) {
+            out.ending = Some(Ending::X224Disconnect);
+            return out;
+        }
+    }
+    if let X224Reply::Disconnect { .. } = &reply {
+        out.ending = Some(Ending::X224Disconnect);
+        return out;
+    }
+    out.failed(mcs_error(
+        ErrorKind::Protocol,
+        format!("{wanted} was not selected: {reply:?}"),
+    ))
+}
+
 /// Connects, negotiates PROTOCOL_RDP and runs the MCS sequence offering `methods`. A server that selects
 /// another protocol (or refuses) ends the probe at [`McsStage::X224`] with an error.
 pub async fn probe_rdp(
@@ -358,12 +388,7 @@ pub async fn probe_rdp(
                         ..
                     }
             ) => {}
-        other => {
-            return McsOutcome::at(McsStage::X224).failed(mcs_error(
-                ErrorKind::Protocol,
-                format!("standard RDP security was not selected: {other:?}"),
-            ))
-        }
+        other => return not_selected(other, "standard RDP security"),
     }
     let mut stream = negotiated.stream;
     exchange(
@@ -392,12 +417,7 @@ pub async fn probe_tls(ctx: &ProbeContext, addr: SocketAddr, host: &str) -> McsO
                     ..
                 }
             ) => {}
-        other => {
-            return McsOutcome::at(McsStage::X224).failed(mcs_error(
-                ErrorKind::Protocol,
-                format!("TLS was not selected: {other:?}"),
-            ))
-        }
+        other => return not_selected(other, "TLS"),
     }
     let (_, mut tls) = match super::tls::handshake_and_keep(
         ctx,

@@ -294,7 +294,9 @@ impl ConnectResponse {
         if r.take("tag", 2)? != TAG_CONNECT_RESPONSE {
             return Err(r.invalid("tag", "not 7f 66"));
         }
-        let n = read_len(&mut r, "length")?;
+        // xrdp computes this length from its server data (data_len + 36 or + 38, by a test of `> 0x80` where its
+        // encoder switches at `>= 0x80`), so it can claim two bytes more than it sends: read what is there.
+        let n = read_len(&mut r, "length")?.min(r.remaining());
         let mut body = r.sub("length", n)?;
         let mut result = read_tlv(&mut body, TAG_ENUMERATED, "result")?;
         let result = McsResult(result.u8("result")?);

@@ -65,7 +65,8 @@ pub struct ClientCore {
     pub pad1octet: Option<u8>,
     /// `serverSelectedProtocol`: the protocol the X.224 Connection Confirm selected, echoed.
     pub server_selected_protocol: Option<Protocols>,
-    /// Later fields (desktop physical size, orientation, scale factors), kept as sent.
+    /// What follows the last field read (desktop physical size, orientation, scale factors, or a field cut
+    /// short), kept as sent.
     pub rest: Vec<u8>,
 }
 
@@ -290,16 +291,10 @@ impl ClientCore {
             self.server_selected_protocol
                 .map(|v| v.0.to_le_bytes().to_vec()),
         ];
-        let mut all = true;
-        for field in optional {
-            match field {
-                Some(f) if all => b.extend_from_slice(&f),
-                _ => all = false,
-            }
+        for field in optional.into_iter().map_while(|f| f) {
+            b.extend_from_slice(&field);
         }
-        if all {
-            b.extend_from_slice(&self.rest);
-        }
+        b.extend_from_slice(&self.rest);
         b
     }
 
@@ -318,43 +313,26 @@ impl ClientCore {
         let keyboard_function_key = r.u32_le("keyboardFunctionKey")?;
         let mut ime_file_name = [0u8; 64];
         ime_file_name.copy_from_slice(r.take("imeFileName", 64)?);
-        let u16_opt = |r: &mut Reader<'_>, f| {
-            if r.remaining() >= 2 {
-                r.u16_le(f).map(Some)
-            } else {
-                Ok(None)
-            }
-        };
-        let u32_opt = |r: &mut Reader<'_>, f| {
-            if r.remaining() >= 4 {
-                r.u32_le(f).map(Some)
-            } else {
-                Ok(None)
-            }
-        };
-        let u8_opt = |r: &mut Reader<'_>, f| {
-            if r.remaining() >= 1 {
-                r.u8(f).map(Some)
-            } else {
-                Ok(None)
-            }
-        };
-        let post_beta2_color_depth = u16_opt(r, "postBeta2ColorDepth")?;
-        let client_product_id = u16_opt(r, "clientProductId")?;
-        let serial_number = u32_opt(r, "serialNumber")?;
-        let high_color_depth = u16_opt(r, "highColorDepth")?;
-        let supported_color_depths = u16_opt(r, "supportedColorDepths")?;
-        let early_capability_flags = u16_opt(r, "earlyCapabilityFlags")?;
-        let client_dig_product_id = if r.remaining() >= 64 {
+        // The optional fields stop at the first one that does not fit; what is left is kept in `rest`.
+        let mut more = true;
+        let post_beta2_color_depth =
+            optional(r, &mut more, 2, |r| r.u16_le("postBeta2ColorDepth"))?;
+        let client_product_id = optional(r, &mut more, 2, |r| r.u16_le("clientProductId"))?;
+        let serial_number = optional(r, &mut more, 4, |r| r.u32_le("serialNumber"))?;
+        let high_color_depth = optional(r, &mut more, 2, |r| r.u16_le("highColorDepth"))?;
+        let supported_color_depths =
+            optional(r, &mut more, 2, |r| r.u16_le("supportedColorDepths"))?;
+        let early_capability_flags =
+            optional(r, &mut more, 2, |r| r.u16_le("earlyCapabilityFlags"))?;
+        let client_dig_product_id = optional(r, &mut more, 64, |r| {
             let mut d = [0u8; 64];
             d.copy_from_slice(r.take("clientDigProductId", 64)?);
-            Some(d)
-        } else {
-            None
-        };
-        let connection_type = u8_opt(r, "connectionType")?;
-        let pad1octet = u8_opt(r, "pad1octet")?;
-        let server_selected_protocol = u32_opt(r, "serverSelectedProtocol")?.map(Protocols);
+            Ok(d)
+        })?;
+        let connection_type = optional(r, &mut more, 1, |r| r.u8("connectionType"))?;
+        let pad1octet = optional(r, &mut more, 1, |r| r.u8("pad1octet"))?;
+        let server_selected_protocol =
+            optional(r, &mut more, 4, |r| r.u32_le("serverSelectedProtocol"))?.map(Protocols);
         let core = Self {
             version,
             desktop_width,
@@ -381,6 +359,21 @@ impl ClientCore {
             rest: r.rest().to_vec(),
         };
         Ok(core)
+    }
+}
+
+/// An optional field of `size` bytes: read while `more` holds and it fits, else `None` from here on.
+fn optional<T>(
+    r: &mut Reader<'_>,
+    more: &mut bool,
+    size: usize,
+    read: impl FnOnce(&mut Reader<'_>) -> Result<T, DecodeError>,
+) -> Result<Option<T>, DecodeError> {
+    if *more && r.remaining() >= size {
+        read(r).map(Some)
+    } else {
+        *more = false;
+        Ok(None)
     }
 }
 

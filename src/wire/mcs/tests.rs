@@ -267,3 +267,26 @@ fn hostile_input_is_an_error_naming_the_field_never_a_panic_or_a_huge_allocation
     p.signature[..64].fill(0xFF);
     assert!(!p.signature_ok());
 }
+
+#[test]
+fn message_channel_multitransport_and_unknown_server_blocks_survive_a_round_trip() {
+    // SC_CORE (RDP 10.7, SSL|HYBRID, flags 1), SC_MCS_MSGCHANNEL 1008, SC_MULTITRANSPORT UDPFECR|UDP_PREFERRED,
+    // and a block type nobody defined.
+    let bytes = hex("010c1000 0c000800 03000000 01000000 \
+         040c0600 f003 \
+         080c0800 01010000 \
+         ff0c0600 abcd");
+    let data = ServerData::decode(&bytes).expect("decode");
+    assert_eq!(data.core().expect("core").version, RdpVersion::RDP10_7);
+    assert_eq!(data.message_channel().expect("msg").channel, 1008);
+    let flags = data.multitransport().expect("multitransport").flags;
+    assert_eq!(flags.names(), ["udpfecr", "udp_preferred"]);
+    assert!(matches!(
+        data.blocks.last(),
+        Some(ServerBlock::Unknown(UnknownBlock {
+            kind: UserDataType(0x0cff),
+            ..
+        }))
+    ));
+    assert_eq!(data.encode().expect("encode"), bytes);
+}

@@ -6,14 +6,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
+use tokio_rustls::client::TlsStream;
 
 use super::Scoped;
 use crate::model::{
     Ending, McsReport, MultitransportReport, RdpCertificateKind, RdpCertificateReport,
     RdpSecurityReport, ScanError,
 };
-use crate::probe::mcs::{probe_rdp, probe_tls, McsOutcome};
-use crate::probe::ProbeContext;
+use crate::probe::mcs::{exchange, probe_rdp, probe_tls, McsOutcome, McsRequest};
+use crate::probe::{Conn, ProbeContext};
 use crate::wire::mcs::{
     ClientData, EncryptionMethod, EncryptionMethods, McsResult, MultitransportFlags,
     ServerCertificate,
@@ -60,23 +61,58 @@ pub struct McsStageResult {
     pub errors: Vec<ScanError>,
 }
 
-/// Runs the stage: up to four standard RDP security probes and one TLS probe, `opts.max_in_flight` at a time.
+/// Connections the scan already opened, handed to the stage instead of new ones.
+#[derive(Default)]
+pub struct OpenStreams {
+    /// Past an X.224 Connection Confirm that selected PROTOCOL_RDP (or carried no negotiation data): it serves
+    /// the first method's probe (40-bit).
+    pub rdp: Option<Conn>,
+    /// Past the TLS handshake of a connection that selected PROTOCOL_SSL: it serves the TLS probe.
+    pub tls: Option<TlsStream<Conn>>,
+}
+
+/// Runs the stage: up to four standard RDP security probes and one TLS probe, `opts.max_in_flight` at a time,
+/// each on a new connection.
 pub async fn run(
     ctx: &ProbeContext,
     addr: SocketAddr,
     paths: McsPaths,
     opts: &McsOptions,
 ) -> McsStageResult {
+    run_reusing(ctx, addr, paths, opts, OpenStreams::default()).await
+}
+
+/// [`run`], with the connections in `open` used where they fit instead of new ones: still one connection per
+/// encryption method, and one for TLS.
+pub async fn run_reusing(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    paths: McsPaths,
+    opts: &McsOptions,
+    open: OpenStreams,
+) -> McsStageResult {
     let gate = Arc::new(Semaphore::new(opts.max_in_flight.max(1)));
     let mut tasks = Vec::new();
     let mut probes = Vec::new();
+    let OpenStreams { mut rdp, tls } = open;
     if paths.rdp {
         for method in EncryptionMethod::OFFERED {
             let (ctx, gate) = (ctx.clone(), gate.clone());
+            let reused = rdp.take();
             probes.push(McsProbe::Rdp(method));
             tasks.push(Scoped::spawn(async move {
                 let _permit = gate.acquire_owned().await;
-                probe_rdp(&ctx, addr, EncryptionMethods::only(method)).await
+                let methods = EncryptionMethods::only(method);
+                match reused {
+                    Some(mut stream) => {
+                        let request = McsRequest {
+                            selected: Protocols::RDP,
+                            methods,
+                        };
+                        exchange(&ctx, &mut stream, request).await
+                    }
+                    None => probe_rdp(&ctx, addr, methods).await,
+                }
             }));
         }
     }
@@ -85,7 +121,18 @@ pub async fn run(
         probes.push(McsProbe::Tls);
         tasks.push(Scoped::spawn(async move {
             let _permit = gate.acquire_owned().await;
-            probe_tls(&ctx, addr, &host).await
+            match tls {
+                Some(mut stream) => {
+                    let request = McsRequest {
+                        selected: Protocols::SSL,
+                        methods: EncryptionMethods(0),
+                    };
+                    let mut out = exchange(&ctx, &mut stream, request).await;
+                    out.stage = out.stage.max(crate::model::McsStage::Tls);
+                    out
+                }
+                None => probe_tls(&ctx, addr, &host).await,
+            }
         }));
     }
     let mut outcomes = Vec::new();
@@ -228,3 +275,6 @@ pub fn mcs_report(o: &McsOutcome, selected: Protocols) -> Option<McsReport> {
         ending: o.ending,
     })
 }
+
+#[cfg(test)]
+mod tests;
