@@ -6,18 +6,25 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
-use serde::ser::Serializer;
+use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::wire::mcs::{
+    DisconnectReason, EncryptionLevel, EncryptionMethod, ErrorInfo, McsResult, MultitransportFlags,
+    RdpVersion,
+};
 use crate::wire::tls::{
     suites, AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion,
 };
 use crate::wire::x224::{FailureCode, Protocols, ResponseFlags};
 
-/// The number inside `unknown(0x..)`, the spelling of a code without a name.
+/// The number inside `unknown(0x..)` (or `unknown(..)`, in decimal), the spelling of a code without a name.
 fn unknown_code(text: &str) -> Option<u32> {
-    let hex = text.strip_prefix("unknown(0x")?.strip_suffix(')')?;
-    u32::from_str_radix(hex, 16).ok()
+    let inner = text.strip_prefix("unknown(")?.strip_suffix(')')?;
+    match inner.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => inner.parse().ok(),
+    }
 }
 
 /// Parses one of the spellings of a code type, or says which type and text did not match.
@@ -272,4 +279,87 @@ mod tests {
 
     #[derive(Serialize, Deserialize)]
     struct Wrapper(#[serde(with = "flag_names")] ResponseFlags);
+}
+
+// The MCS stage's codes (MS-RDPBCGR 2.2.1.4, T.125).
+
+/// `Serialize`/`Deserialize` by the registry name (`Display`), read back by `from_name` or `unknown(..)`.
+macro_rules! serde_by_registry_name {
+    ($($t:ident($repr:ty), $what:literal;)*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_str(StrVisitor($what, |text: &str| {
+                    $t::from_name(text).or_else(|| {
+                        unknown_code(text).and_then(|c| <$repr>::try_from(c).ok()).map($t)
+                    })
+                }))
+            }
+        }
+    )*};
+}
+
+serde_by_registry_name! {
+    EncryptionMethod(u32), "encryption method";
+    EncryptionLevel(u32), "encryption level";
+    DisconnectReason(u8), "disconnect reason";
+    ErrorInfo(u32), "errorInfo code";
+    McsResult(u8), "MCS result";
+}
+
+/// The RDP version as the report spells it: `0x00080004`.
+impl Serialize for RdpVersion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for RdpVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(StrVisitor("RDP version", |text: &str| {
+            let hex = text.strip_prefix("0x")?;
+            u32::from_str_radix(hex, 16).ok().map(RdpVersion)
+        }))
+    }
+}
+
+/// Multitransport flags as a list of names (`udpfecr`, `udpfecl`, `udp_preferred`, `softsync_tcp_to_udp`).
+impl Serialize for MultitransportFlags {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let names = self.names();
+        let mut seq = s.serialize_seq(Some(names.len()))?;
+        for n in &names {
+            seq.serialize_element(n)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MultitransportFlags {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = Vec::<String>::deserialize(d)?;
+        let mut flags = 0u32;
+        for name in names {
+            let bit = [
+                (MultitransportFlags::UDPFECR, "udpfecr"),
+                (MultitransportFlags::UDPFECL, "udpfecl"),
+                (MultitransportFlags::UDP_PREFERRED, "udp_preferred"),
+                (
+                    MultitransportFlags::SOFTSYNC_TCP_TO_UDP,
+                    "softsync_tcp_to_udp",
+                ),
+            ]
+            .into_iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| f.0)
+            .or_else(|| unknown_code(&name))
+            .ok_or_else(|| de::Error::custom(format!("unknown multitransport flag {name:?}")))?;
+            flags |= bit;
+        }
+        Ok(MultitransportFlags(flags))
+    }
 }

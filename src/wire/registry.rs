@@ -81,6 +81,25 @@ macro_rules! code_registry {
 
 pub(crate) use code_registry;
 
+/// The names of the flags set in `bits`, in `table` order; the bits no name covers as one `unknown(0x..)`.
+pub(crate) fn flag_names(
+    bits: u32,
+    table: impl IntoIterator<Item = (u32, &'static str)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = bits;
+    for (flag, name) in table {
+        if bits & flag == flag {
+            out.push(name.to_string());
+            rest &= !flag;
+        }
+    }
+    if rest != 0 {
+        out.push(format!("unknown(0x{rest:02x})"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     code_registry! {

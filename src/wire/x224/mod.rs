@@ -200,18 +200,10 @@ impl ResponseFlags {
 
     /// The names of the set flags; unknown bits as `unknown(0x..)`.
     pub fn names(self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut rest = self.0;
-        for (flag, name) in Self::NAMES {
-            if self.contains(flag) {
-                out.push(name.to_string());
-                rest &= !flag.0;
-            }
-        }
-        if rest != 0 {
-            out.push(format!("unknown(0x{rest:02x})"));
-        }
-        out
+        crate::wire::registry::flag_names(
+            u32::from(self.0),
+            Self::NAMES.map(|(f, n)| (u32::from(f.0), n)),
+        )
     }
 }
 
