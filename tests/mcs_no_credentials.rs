@@ -300,6 +300,7 @@ async fn check_layer(security_layer: &'static str) {
         let request = McsRequest {
             selected: Protocols::SSL,
             methods: EncryptionMethods(0),
+            listen: true,
         };
         let out = exchange(&ctx, &mut rec, request).await;
         assert!(out.response.is_some(), "{out:?}");

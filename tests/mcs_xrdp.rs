@@ -255,6 +255,7 @@ async fn capture_xrdp_connect_responses() {
         let request = McsRequest {
             selected: Protocols::RDP,
             methods: EncryptionMethods::ALL,
+            listen: true,
         };
         let out = exchange(&ctx, &mut rec, request).await;
         assert!(out.response.is_some(), "{out:?}");
@@ -285,6 +286,7 @@ async fn capture_xrdp_connect_responses() {
     let request = McsRequest {
         selected: Protocols::SSL,
         methods: EncryptionMethods(0),
+        listen: true,
     };
     let out = exchange(&ctx, &mut rec, request).await;
     assert!(out.response.is_some(), "{out:?}");

@@ -6,6 +6,7 @@ mod cutoff;
 pub mod fleet;
 pub mod mcs;
 pub mod negotiation;
+mod past_tls;
 pub mod target;
 pub mod tls_enum;
 pub mod tls_stage;
@@ -253,9 +254,9 @@ async fn run_probes(
     cutoff: &Cutoff,
     report: &mut TargetReport,
 ) -> TlsObservations {
-    let (path, ready) = if opts.direct {
+    let (path, ready, rdp) = if opts.direct {
         match cutoff.within(connect(ctx, addr)).await {
-            Ok(Ok(s)) => (None, vec![(None, s)]),
+            Ok(Ok(s)) => (None, vec![(None, s)], None),
             Ok(Err(e)) => {
                 fail(report, e);
                 return TlsObservations::default();
@@ -280,21 +281,25 @@ async fn run_probes(
             ..StageStats::default()
         });
         match matrix {
-            Ok(Some((path, ready))) => (
+            Ok(Some(negotiation::Negotiated {
+                path: Some(path),
+                ready,
+                rdp,
+            })) => (
                 Some(path),
                 ready.into_iter().map(|(p, s)| (Some(p), s)).collect(),
+                rdp,
             ),
-            Ok(None) => {
+            Ok(Some(negotiation::Negotiated {
+                path: None, rdp, ..
+            })) => {
                 // No TLS path: standard RDP security may still reach MCS.
-                let paths = mcs_paths(report, opts);
-                let mcs_opts = mcs::McsOptions {
-                    max_in_flight: 2,
-                    host: name.to_string(),
-                };
-                let past = Box::pin(run_mcs(ctx, addr, paths, &mcs_opts, cutoff)).await;
-                record_mcs(ctx, report, past);
+                let stage = past_tls::McsStage::new(report, opts, name, rdp);
+                let past = Box::pin(stage.result(ctx, addr, cutoff)).await;
+                past_tls::record(ctx, report, past);
                 return TlsObservations::default();
             }
+            Ok(None) => return TlsObservations::default(),
             Err(reason) => {
                 cutoff.cut(report, ScanStage::Negotiation, reason);
                 return TlsObservations::default();
@@ -320,71 +325,14 @@ async fn run_probes(
         path,
         Some(name.to_string()),
     ));
-    // The MCS stage runs beside TLS: a handful of connections, and it needs nothing TLS finds.
-    let paths = mcs_paths(report, opts);
-    let mcs_opts = mcs::McsOptions {
-        max_in_flight: 2,
-        host: name.to_string(),
-    };
+    // The MCS stage runs beside TLS, on the connections the scan opens anyway where it can: the negotiation's
+    // standard RDP security one, and the modern handshake's TLS one, handed over when it is done.
+    let stage = past_tls::McsStage::new(report, opts, name, rdp).continuing_from(&oracle);
     // Both on the heap: side by side, their state machines would be too big for a test thread's stack.
-    let (seen, past_tls) = tokio::join!(
+    let (seen, past) = tokio::join!(
         Box::pin(tls_stage::run(oracle, ready, name, opts, cutoff, report)),
-        Box::pin(run_mcs(ctx, addr, paths, &mcs_opts, cutoff))
+        Box::pin(stage.result(ctx, addr, cutoff))
     );
-    record_mcs(ctx, report, past_tls);
+    past_tls::record(ctx, report, past);
     seen
-}
-
-/// Which paths reach MCS without credentials: standard RDP security, TLS without NLA (never in quick mode).
-fn mcs_paths(report: &TargetReport, opts: &PlanOptions) -> mcs::McsPaths {
-    let Some(neg) = report.negotiation.as_ref().filter(|_| !opts.quick) else {
-        return mcs::McsPaths::default();
-    };
-    let accepted = |p: crate::wire::x224::Protocols| {
-        neg.protocols
-            .iter()
-            .any(|row| row.protocol == p && row.result == crate::model::ProtocolResult::Accepted)
-    };
-    mcs::McsPaths {
-        rdp: accepted(crate::wire::x224::Protocols::RDP) || neg.legacy_server,
-        ssl: accepted(crate::wire::x224::Protocols::SSL),
-    }
-}
-
-/// The MCS stage within the target's deadline; nothing when no path reaches MCS or the deadline passed.
-async fn run_mcs(
-    ctx: &ProbeContext,
-    addr: SocketAddr,
-    paths: mcs::McsPaths,
-    opts: &mcs::McsOptions,
-    cutoff: &Cutoff,
-) -> Option<mcs::McsStageResult> {
-    if !paths.rdp && !paths.ssl {
-        return None;
-    }
-    cutoff.within(mcs::run(ctx, addr, paths, opts)).await.ok()
-}
-
-/// Puts the MCS stage's findings in the report, and its stage and endings in the journal.
-fn record_mcs(ctx: &ProbeContext, report: &mut TargetReport, result: Option<mcs::McsStageResult>) {
-    use crate::model::{ConnectionStage, Ending, McsStage};
-    let Some(result) = result else { return };
-    if let Some(m) = &result.mcs {
-        if m.stage >= McsStage::ConnectResponse {
-            ctx.journal.reach(ConnectionStage::Mcs);
-            if let Some(e) = m.ending {
-                ctx.journal.ended(ConnectionStage::Mcs, e);
-            }
-        }
-    }
-    for (_, ending) in &result.endings {
-        // Answers in MCS: the connection reached it.
-        if let Some(e @ (Ending::Ultimatum(_) | Ending::ErrorInfo(_) | Ending::Refused(_))) = ending
-        {
-            ctx.journal.reach(ConnectionStage::Mcs);
-            ctx.journal.ended(ConnectionStage::Mcs, *e);
-        }
-    }
-    report.rdp_security = result.rdp_security;
-    report.mcs = result.mcs;
 }

@@ -16,15 +16,16 @@ use crate::probe::x224::negotiate;
 use crate::probe::ProbeContext;
 use crate::wire::x224::{NegotiationReply, Protocols, X224Reply};
 
-/// One probe per security protocol. Returns the protocol that leads to TLS (SSL, else HYBRID, else HYBRID_EX)
-/// and the connections the probes left waiting for a ClientHello (with the protocol each negotiated), or `None` when there is no TLS path (or the
-/// target is unreachable: then `report.error` says why).
+/// One probe per security protocol. Returns what the scan goes on with: the protocol that leads to TLS (SSL,
+/// else HYBRID, else HYBRID_EX), and the connections the probes left open, each with the protocol it negotiated:
+/// waiting for a ClientHello, or, for standard RDP security, for MCS Connect-Initial. `None` when the target is
+/// unreachable (`report.error` says why).
 pub(super) async fn matrix(
     ctx: &ProbeContext,
     addr: SocketAddr,
     opts: &PlanOptions,
     report: &mut TargetReport,
-) -> Option<(Protocols, Vec<(Protocols, Conn)>)> {
+) -> Option<Negotiated> {
     // SSL first: it tells whether this is an RDP server at all, and usually opens the TLS path.
     let first = match negotiate(ctx, addr, Protocols::SSL).await {
         Ok(n) => n,
@@ -109,8 +110,22 @@ pub(super) async fn matrix(
     report.negotiation = Some(conclude(probes, legacy));
     let path = [Protocols::SSL, Protocols::HYBRID, Protocols::HYBRID_EX]
         .into_iter()
-        .find(|p| ready.iter().any(|(q, _)| q == p))?;
-    Some((path, ready))
+        .find(|p| ready.iter().any(|(q, _)| q == p));
+    let rdp = ready
+        .iter()
+        .position(|(p, _)| *p == Protocols::RDP)
+        .map(|i| ready.swap_remove(i).1);
+    Some(Negotiated { path, ready, rdp })
+}
+
+/// What the negotiation leaves for the next stages.
+pub(super) struct Negotiated {
+    /// The protocol that leads to TLS, if any.
+    pub path: Option<Protocols>,
+    /// Connections waiting for a ClientHello, with the protocol each negotiated.
+    pub ready: Vec<(Protocols, Conn)>,
+    /// A connection past a Confirm that selected standard RDP security, waiting for MCS Connect-Initial.
+    pub rdp: Option<Conn>,
 }
 
 /// The first pause before a request the server dropped (closed before its Connection Confirm, while answering
@@ -193,10 +208,12 @@ fn classify(
                 } else {
                     ProtocolResult::NotSelected
                 };
+                // TLS-based protocols wait for a ClientHello; standard RDP security, asked for, for MCS.
                 if matches!(
                     selected,
                     Protocols::SSL | Protocols::HYBRID | Protocols::HYBRID_EX
-                ) {
+                ) || (selected == Protocols::RDP && requested == Protocols::RDP)
+                {
                     stream = Some(n.stream);
                 }
             }

@@ -26,6 +26,9 @@ pub struct McsRequest {
     pub selected: Protocols,
     /// The encryption methods offered in CS_SECURITY (standard RDP security; 0 over TLS).
     pub methods: EncryptionMethods,
+    /// After the Channel Join, wait a while for how the server ends the connection (Set Error Info, an
+    /// ultimatum); otherwise the probe ends there, as soon as the joins are confirmed.
+    pub listen: bool,
 }
 
 /// What one MCS probe saw.
@@ -240,7 +243,8 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     out.stage = McsStage::ConnectResponse;
     match domain_sequence(ctx, stream, &mut out, io_channel, security_header).await {
         Ok(Some(ending)) => out.ending = Some(ending),
-        Ok(None) => out.ending = Some(listen(ctx, stream, security_header).await),
+        Ok(None) if request.listen => out.ending = Some(listen(ctx, stream, security_header).await),
+        Ok(None) => out.ending = Some(Ending::Rdptls),
         Err(e) => out.error = Some(e),
     }
     out
@@ -373,6 +377,7 @@ pub async fn probe_rdp(
     ctx: &ProbeContext,
     addr: SocketAddr,
     methods: EncryptionMethods,
+    listen: bool,
 ) -> McsOutcome {
     let negotiated = match super::x224::negotiate(ctx, addr, Protocols::RDP).await {
         Ok(n) => n,
@@ -397,6 +402,7 @@ pub async fn probe_rdp(
         McsRequest {
             selected: Protocols::RDP,
             methods,
+            listen,
         },
     )
     .await
@@ -436,6 +442,7 @@ pub async fn probe_tls(ctx: &ProbeContext, addr: SocketAddr, host: &str) -> McsO
         McsRequest {
             selected: Protocols::SSL,
             methods: EncryptionMethods(0),
+            listen: true,
         },
     )
     .await;

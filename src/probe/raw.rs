@@ -7,6 +7,8 @@ use std::sync::Mutex;
 
 use super::Conn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::oneshot;
+use tokio_rustls::client::TlsStream;
 
 use super::x224::negotiate;
 use super::Oracle;
@@ -38,6 +40,8 @@ pub struct RawOracle {
     /// Each SNI host (or none) some hello carried that the server answered with a ServerHello, with the leaf
     /// certificate it showed then (empty when it showed none in the clear).
     answered_sni: Mutex<BTreeMap<Option<String>, Vec<u8>>>,
+    /// Where the next PROTOCOL_SSL rustls handshake's connection goes when it is done (see `keep_after_tls`).
+    after_tls: Mutex<Option<oneshot::Sender<TlsStream<Conn>>>>,
 }
 
 impl RawOracle {
@@ -54,7 +58,22 @@ impl RawOracle {
             server_name,
             ready: Mutex::new(Vec::new()),
             answered_sni: Mutex::new(BTreeMap::new()),
+            after_tls: Mutex::new(None),
         }
+    }
+
+    /// Asks for the next rustls handshake's connection on PROTOCOL_SSL, once done, for what follows TLS (MCS).
+    pub fn keep_after_tls(&self) -> oneshot::Receiver<TlsStream<Conn>> {
+        let (tx, rx) = oneshot::channel();
+        if let Ok(mut slot) = self.after_tls.lock() {
+            *slot = Some(tx);
+        }
+        rx
+    }
+
+    /// Where a finished PROTOCOL_SSL handshake's connection goes, if someone asked for it (once).
+    pub fn take_after_tls(&self) -> Option<oneshot::Sender<TlsStream<Conn>>> {
+        self.after_tls.lock().ok().and_then(|mut slot| slot.take())
     }
 
     /// Hands over a connection that is already past X.224 and waits for a ClientHello.

@@ -103,15 +103,19 @@ pub async fn run_reusing(
             tasks.push(Scoped::spawn(async move {
                 let _permit = gate.acquire_owned().await;
                 let methods = EncryptionMethods::only(method);
+                // How the server ends a connection is read once per path, on the methods a current server
+                // accepts (128-bit, FIPS); the others end as soon as their joins are confirmed.
+                let listen = matches!(method, EncryptionMethod::BIT128 | EncryptionMethod::FIPS);
                 match reused {
                     Some(mut stream) => {
                         let request = McsRequest {
                             selected: Protocols::RDP,
                             methods,
+                            listen,
                         };
                         exchange(&ctx, &mut stream, request).await
                     }
-                    None => probe_rdp(&ctx, addr, methods).await,
+                    None => probe_rdp(&ctx, addr, methods, listen).await,
                 }
             }));
         }
@@ -126,6 +130,7 @@ pub async fn run_reusing(
                     let request = McsRequest {
                         selected: Protocols::SSL,
                         methods: EncryptionMethods(0),
+                        listen: true,
                     };
                     let mut out = exchange(&ctx, &mut stream, request).await;
                     out.stage = out.stage.max(crate::model::McsStage::Tls);

@@ -225,6 +225,7 @@ async fn run_script(script: Script) -> McsOutcome {
     let request = McsRequest {
         selected: Protocols::RDP,
         methods: EncryptionMethods::ALL,
+        listen: true,
     };
     let out = exchange(&ctx, &mut stream, request).await;
     server.abort();

@@ -125,9 +125,7 @@ pub async fn modern_and_credssp(
             };
         }
         let modern = async {
-            let r = handshake(ctx, stream, name, RustlsVersions::Both)
-                .await
-                .map(|s| negotiated(oracle, s));
+            let r = modern_handshake(oracle, p, stream, name).await;
             (r, cost(started, 0, 1))
         };
         let credssp = async {
@@ -148,13 +146,35 @@ pub async fn modern_and_credssp(
     }
     let modern = async {
         let stream = oracle.open().await?;
-        handshake(ctx, stream, name, RustlsVersions::Both)
-            .await
-            .map(|s| negotiated(oracle, s))
+        modern_handshake(oracle, oracle.path, stream, name).await
     };
     let modern = modern.await;
     costs.modern = cost(started, 1, 0);
     (modern, None, costs)
+}
+
+/// The rustls handshake; on PROTOCOL_SSL, its connection goes on to MCS when the MCS stage asked for it.
+async fn modern_handshake(
+    oracle: &RawOracle,
+    protocol: Option<Protocols>,
+    stream: Conn,
+    name: &str,
+) -> ModernResult {
+    let ctx = &oracle.ctx;
+    let after = (protocol == Some(Protocols::SSL))
+        .then(|| oracle.take_after_tls())
+        .flatten();
+    match after {
+        Some(tx) => handshake_and_keep(ctx, stream, name, RustlsVersions::Both)
+            .await
+            .map(|(session, tls)| {
+                let _ = tx.send(tls);
+                negotiated(oracle, session)
+            }),
+        None => handshake(ctx, stream, name, RustlsVersions::Both)
+            .await
+            .map(|s| negotiated(oracle, s)),
+    }
 }
 
 fn failed(e: ScanError) -> CredsspReport {
