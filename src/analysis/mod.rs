@@ -11,7 +11,8 @@ pub mod suites;
 pub mod verdict;
 
 use crate::model::{
-    Answer, FindingId, Mode, ProtocolVersion, Severity, Status, TargetReport, TlsObservations,
+    Answer, ErrorKind, FindingId, Mode, ProtocolVersion, Severity, Status, TargetReport,
+    TlsObservations,
 };
 
 /// Settings that change verdicts, not probes.
@@ -140,6 +141,10 @@ pub fn complete(
     report.complete = report.mode == Mode::Full
         && report.status == Status::Ok
         && report.cut_short.is_none()
+        && !report
+            .stage_errors
+            .iter()
+            .any(|e| matches!(e.kind, ErrorKind::Local | ErrorKind::Deadline))
         && report.tls.as_ref().is_none_or(|t| t.anomalies.is_empty());
     if let Some(p) = &opts.policy {
         policy::apply(p, report);

@@ -132,6 +132,8 @@ pub enum Step {
     X224,
     Tls,
     Credssp,
+    /// MCS Connect-Initial and what follows it, on standard RDP security or after TLS without NLA.
+    Mcs,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -172,6 +174,7 @@ fn step_name(step: Step) -> &'static str {
         Step::X224 => "x224",
         Step::Tls => "tls",
         Step::Credssp => "credssp",
+        Step::Mcs => "mcs",
     }
 }
 
@@ -227,6 +230,10 @@ pub struct TargetReport {
     /// NLA, else from a standard RDP security probe; null when no path reaches MCS without credentials.
     #[serde(default)]
     pub mcs: Option<McsReport>,
+    /// Errors of the MCS stage that did not stop the scan (a malformed reply, a local shortage); a `local` one
+    /// makes the result partial.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stage_errors: Vec<ScanError>,
     /// The furthest stage of the connection sequence any connection reached, and how the server ended it there.
     #[serde(default)]
     pub stage: Option<StageReport>,
@@ -255,6 +262,8 @@ pub enum ScanStage {
     Tls,
     /// The client replays.
     Clients,
+    /// MCS past X.224 or TLS (beside the TLS stage).
+    Mcs,
 }
 
 /// Why a scan was cut short.

@@ -128,7 +128,7 @@ impl Cutoff {
             ScanStage::Resolve => Step::Resolve,
             ScanStage::Negotiation => Step::X224,
             ScanStage::Tls => Step::Tls,
-            ScanStage::Clients => return,
+            ScanStage::Clients | ScanStage::Mcs => return,
         };
         if report.error.is_none() {
             let what = match stage {

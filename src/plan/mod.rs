@@ -222,6 +222,7 @@ pub fn empty_report(typed: &str) -> TargetReport {
         cut_short: None,
         rdp_security: None,
         mcs: None,
+        stage_errors: Vec::new(),
         stage: None,
         connection_limits: None,
         stats: Stats::default(),
@@ -296,7 +297,7 @@ async fn run_probes(
                 // No TLS path: standard RDP security may still reach MCS.
                 let stage = past_tls::McsStage::new(report, opts, name, rdp);
                 let past = Box::pin(stage.result(ctx, addr, cutoff)).await;
-                past_tls::record(ctx, report, past);
+                past_tls::record(ctx, cutoff, report, past);
                 return TlsObservations::default();
             }
             Ok(None) => return TlsObservations::default(),
@@ -333,6 +334,6 @@ async fn run_probes(
         Box::pin(tls_stage::run(oracle, ready, name, opts, cutoff, report)),
         Box::pin(stage.result(ctx, addr, cutoff))
     );
-    past_tls::record(ctx, report, past);
+    past_tls::record(ctx, cutoff, report, past);
     seen
 }

@@ -8,7 +8,10 @@ use tokio_rustls::client::TlsStream;
 
 use super::mcs::{self, McsOptions, McsPaths, McsStageResult, OpenStreams};
 use super::{Cutoff, PlanOptions};
-use crate::model::{ConnectionStage, Ending, McsStage as Reached, ProtocolResult, TargetReport};
+use crate::model::{
+    ConnectionStage, CutReason, Ending, McsStage as Reached, ProtocolResult, ScanStage,
+    TargetReport,
+};
 use crate::probe::raw::RawOracle;
 use crate::probe::{Conn, ProbeContext};
 use crate::wire::x224::Protocols;
@@ -48,13 +51,13 @@ impl McsStage {
         self
     }
 
-    /// Runs the stage within the target's deadline: `None` when no path reaches MCS or the deadline passed.
+    /// Runs the stage within the target's deadline: `None` when no path reaches MCS.
     pub async fn result(
         self,
         ctx: &ProbeContext,
         addr: SocketAddr,
         cutoff: &Cutoff,
-    ) -> Option<McsStageResult> {
+    ) -> Option<Result<McsStageResult, CutReason>> {
         if !self.paths.rdp && !self.paths.ssl {
             return None;
         }
@@ -70,7 +73,7 @@ impl McsStage {
             let open = OpenStreams { rdp: self.rdp, tls };
             mcs::run_reusing(ctx, addr, self.paths, &self.opts, open).await
         };
-        cutoff.within(stage).await.ok()
+        Some(cutoff.within(stage).await)
     }
 }
 
@@ -90,13 +93,23 @@ fn paths(report: &TargetReport, opts: &PlanOptions) -> McsPaths {
     }
 }
 
-/// Puts the stage's findings in the report, and how far its connections got and how they ended in the journal.
+/// Puts the stage's findings and errors in the report (or that it was cut short), and how far its connections
+/// got and how they ended in the journal.
 pub(super) fn record(
     ctx: &ProbeContext,
+    cutoff: &Cutoff,
     report: &mut TargetReport,
-    result: Option<McsStageResult>,
+    result: Option<Result<McsStageResult, CutReason>>,
 ) {
-    let Some(result) = result else { return };
+    let result = match result {
+        None => return,
+        Some(Err(reason)) => {
+            cutoff.cut(report, ScanStage::Mcs, reason);
+            return;
+        }
+        Some(Ok(result)) => result,
+    };
+    report.stage_errors = result.errors.clone();
     if let Some(m) = &result.mcs {
         if m.stage >= Reached::ConnectResponse {
             ctx.journal.reach(ConnectionStage::Mcs);

@@ -62,7 +62,7 @@ impl McsOutcome {
 }
 
 fn mcs_error(kind: ErrorKind, message: impl Into<String>) -> ScanError {
-    ScanError::new(Step::X224, kind, format!("MCS: {}", message.into()))
+    ScanError::new(Step::Mcs, kind, message.into())
 }
 
 /// One read of the server: a whole TPKT packet, or how the connection ended.
@@ -109,7 +109,7 @@ fn io_ending(e: &std::io::Error) -> Result<Ending, ScanError> {
     match e.kind() {
         K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => Ok(Ending::Reset),
         K::UnexpectedEof => Ok(Ending::Closed),
-        _ => Err(super::io_error(Step::X224, e, "MCS exchange")),
+        _ => Err(super::io_error(Step::Mcs, e, "MCS exchange")),
     }
 }
 
@@ -125,7 +125,7 @@ async fn send<S: AsyncWrite + Unpin>(
         stream.flush().await
     };
     match tokio::time::timeout(ctx.timeout, written).await {
-        Err(_) => Err(timeout_error(Step::X224, ctx, "room to send an MCS PDU")),
+        Err(_) => Err(timeout_error(Step::Mcs, ctx, "room to send an MCS PDU")),
         Ok(Ok(())) => Ok(None),
         Ok(Err(e)) => io_ending(&e).map(Some),
     }
@@ -146,7 +146,7 @@ async fn next_pdu<S: AsyncRead + Unpin>(
 ) -> Result<Next, ScanError> {
     loop {
         let received = match tokio::time::timeout(ctx.timeout, read_packet(stream)).await {
-            Err(_) => return Err(timeout_error(Step::X224, ctx, waiting_for)),
+            Err(_) => return Err(timeout_error(Step::Mcs, ctx, waiting_for)),
             Ok(r) => r?,
         };
         let packet = match received {
@@ -199,7 +199,7 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     }
     // The Connect-Response.
     let received = match tokio::time::timeout(ctx.timeout, read_packet(stream)).await {
-        Err(_) => return out.failed(timeout_error(Step::X224, ctx, "MCS Connect-Response")),
+        Err(_) => return out.failed(timeout_error(Step::Mcs, ctx, "MCS Connect-Response")),
         Ok(Err(e)) => return out.failed(e),
         Ok(Ok(r)) => r,
     };

@@ -232,6 +232,7 @@ pub fn healthy() -> TargetReport {
         cut_short: None,
         rdp_security: None,
         mcs: None,
+        stage_errors: Vec::new(),
         stage: None,
         connection_limits: None,
         stats: Stats::default(),

@@ -20,6 +20,7 @@ fn target(findings: Vec<Finding>) -> TargetReport {
         cut_short: None,
         rdp_security: None,
         mcs: None,
+        stage_errors: Vec::new(),
         stage: None,
         connection_limits: None,
         stats: Stats::default(),
