@@ -354,3 +354,41 @@ async fn xrdp_with_crypt_level_none_accepts_no_method_and_sends_no_random_or_cer
     assert!(!report.server_random_present);
     assert!(report.certificate.is_none());
 }
+
+/// The whole scan against xrdp with `security_layer=negotiate` and `crypt_level=high`: standard RDP security is
+/// enumerated (128-bit at level high, as xrdp's configuration says), the probe after TLS reads the server's MCS data
+/// on the modern handshake's own connection, and the furthest stage is MCS.
+#[tokio::test]
+async fn a_full_scan_of_xrdp_negotiate_reports_native_security_and_mcs() {
+    let Some(server) = xrdp("negotiate", Some("high")) else {
+        return;
+    };
+    let opts = rdptls::scan::ScanOptions {
+        timeout: Duration::from_secs(5),
+        ..rdptls::scan::ScanOptions::default()
+    };
+    let r = rdptls::scan::scan_target(&format!("127.0.0.1:{}", server.port()), &opts).await;
+    let rdp = r.rdp_security.as_ref().expect("rdp_security");
+    let (method, level) = expected("high");
+    assert_eq!(rdp.methods, [method], "{rdp:?}");
+    assert_eq!(rdp.level, Some(level));
+    assert_eq!(rdp.certificate.and_then(|c| c.key_bits), rsakeys_bits());
+    let mcs = r.mcs.as_ref().expect("mcs");
+    assert_eq!(
+        mcs.client_requested_protocols,
+        Some(Protocols::SSL),
+        "{mcs:?}"
+    );
+    assert!(mcs.channels.iter().any(|c| c == "drdynvc"), "{mcs:?}");
+    assert_eq!(
+        r.stage.as_ref().map(|s| s.reached),
+        Some(rdptls::model::ConnectionStage::Mcs)
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.id.as_str() == "rdp-encryption-high"),
+        "{:?}",
+        r.findings
+    );
+}

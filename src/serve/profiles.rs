@@ -439,7 +439,7 @@ impl Profile {
             },
             Self::RdpMcsLow => Spec {
                 name: "rdp-mcs-low",
-                describe: "like xrdp security_layer=rdp crypt_level=low: standard RDP security whatever is asked, then MCS accepting 40-, 56- and 128-bit RC4 at level low, with a 512-bit proprietary key",
+                describe: "standard RDP security whatever is asked (like xrdp security_layer=rdp), then MCS at level low accepting 40-, 56- and 128-bit RC4, with a 512-bit proprietary key",
                 x224: X224::Confirm(XRDP_RDP, Delivery::Whole),
                 tls: Tls::None,
                 credssp: Credssp::None,
