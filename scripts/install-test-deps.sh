@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers and clients the integration tests start on loopback (xrdp, openssl s_server, FreeRDP
-# shadow server and client, rdesktop, Xvfb, sslscan), the browser the HTML report test renders with (chromium), and
+# shadow server and client, rdesktop, Xvfb, sslscan, and nmap, whose rdp-enum-encryption the MCS tests compare
+# with), the browser the HTML report test renders with (chromium), and
 # the compiler cargo-afl builds AFL++ with for the fuzz smoke (clang, llvm; scripts/fuzz.sh), only when some are
 # missing. Debian/Ubuntu; run as root (or with sudo available). Harmless when everything is already installed: it
 # then changes nothing and needs no network.
@@ -18,10 +19,11 @@ declare -A provides=(
   [chromium]=chromium
   [clang]=clang
   [llvm]=llvm-config
+  [nmap]=nmap
 )
 
 missing=()
-for pkg in xrdp openssl freerdp2-shadow-x11 freerdp2-x11 rdesktop xvfb sslscan chromium clang llvm; do
+for pkg in xrdp openssl freerdp2-shadow-x11 freerdp2-x11 rdesktop xvfb sslscan chromium clang llvm nmap; do
   # xrdp lives in /usr/sbin, which a non-root PATH may lack.
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "${provides[$pkg]}" >/dev/null 2>&1 \
     && ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
