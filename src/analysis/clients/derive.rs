@@ -36,6 +36,11 @@ pub fn derive(offer: &Offer, ev: &EnumerationEvidence<'_>) -> Result<Answer, Str
     if supported.is_empty() {
         return Err("the server accepted no hand-built hello".into());
     }
+    // A server that checks the name refuses a hello for its SNI before it looks at the versions (OpenSSL's
+    // servername callback, a gateway): without an answer to this name, nothing is proven.
+    if !ev.sni_answered {
+        return Err("no hello with this client's SNI has been answered yet".into());
+    }
     if supported.iter().all(|v| *v > highest) {
         return Ok(Answer::VersionRefused {
             detail: format!(
@@ -45,9 +50,6 @@ pub fn derive(offer: &Offer, ev: &EnumerationEvidence<'_>) -> Result<Answer, Str
         });
     }
     let version = picked_version(offer, &supported)?;
-    if !ev.sni_answered {
-        return Err("no hello with this client's SNI has been answered yet".into());
-    }
     let shape = offer.shape.as_ref();
     let has = |e: ExtensionType| shape.is_none_or(|s| s.extensions.contains(&e));
     if version < ProtocolVersion::TLS1_3
