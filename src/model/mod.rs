@@ -95,6 +95,10 @@ pub struct StageStats {
     pub credssp: StageCost,
     /// The client hellos sent again as the clients send them.
     pub replays: StageCost,
+    /// MCS past X.224 or TLS (beside the TLS stage): one connection per standard RDP security method, one after
+    /// TLS; `reused` counts the negotiation's and the modern handshake's connections it carried on.
+    #[serde(default)]
+    pub mcs: StageCost,
     /// Distinct client hellos sent, and those whose answer was derived from the enumeration instead (clients
     /// that send the same hello share one).
     pub hellos_replayed: u64,

@@ -2,12 +2,16 @@
 //! already opened that it continues on, and what it adds to the report and the journal.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
 
 use tokio::sync::oneshot;
 use tokio_rustls::client::TlsStream;
 
 use super::mcs::{self, McsOptions, McsPaths, McsStageResult, OpenStreams};
 use super::{Cutoff, PlanOptions};
+use crate::model::StageCost;
 use crate::model::{
     ConnectionStage, CutReason, Ending, McsStage as Reached, ProtocolResult, ScanStage,
     TargetReport,
@@ -57,10 +61,15 @@ impl McsStage {
         ctx: &ProbeContext,
         addr: SocketAddr,
         cutoff: &Cutoff,
-    ) -> Option<Result<McsStageResult, CutReason>> {
+    ) -> Option<Result<(McsStageResult, StageCost), CutReason>> {
         if !self.paths.rdp && !self.paths.ssl {
             return None;
         }
+        // Its own connection count, added to the target's after: the stage runs beside TLS.
+        let mut own = ctx.clone();
+        own.connections = Arc::new(AtomicU64::new(0));
+        let started = Instant::now();
+        let mut reused = u64::from(self.rdp.is_some());
         let stage = async {
             let tls = match self.after_tls {
                 // The handshake takes one step at most; a connection that does not come is opened anew.
@@ -70,10 +79,19 @@ impl McsStage {
                     .and_then(Result::ok),
                 None => None,
             };
+            reused += u64::from(tls.is_some());
             let open = OpenStreams { rdp: self.rdp, tls };
-            mcs::run_reusing(ctx, addr, self.paths, &self.opts, open).await
+            mcs::run_reusing(&own, addr, self.paths, &self.opts, open).await
         };
-        Some(cutoff.within(stage).await)
+        let result = cutoff.within(stage).await;
+        let opened = own.connections();
+        ctx.connections.fetch_add(opened, Ordering::Relaxed);
+        let cost = StageCost {
+            connections: opened,
+            reused,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        };
+        Some(result.map(|r| (r, cost)))
     }
 }
 
@@ -99,7 +117,7 @@ pub(super) fn record(
     ctx: &ProbeContext,
     cutoff: &Cutoff,
     report: &mut TargetReport,
-    result: Option<Result<McsStageResult, CutReason>>,
+    result: Option<Result<(McsStageResult, StageCost), CutReason>>,
 ) {
     let result = match result {
         None => return,
@@ -107,7 +125,10 @@ pub(super) fn record(
             cutoff.cut(report, ScanStage::Mcs, reason);
             return;
         }
-        Some(Ok(result)) => result,
+        Some(Ok((result, cost))) => {
+            report.stats.stages.get_or_insert_with(Default::default).mcs = cost;
+            result
+        }
     };
     report.stage_errors = result.errors.clone();
     if let Some(m) = &result.mcs {
