@@ -9,9 +9,8 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+
 use std::time::Duration;
 
 use rdptls::fixtures::FixtureCert;
@@ -20,8 +19,8 @@ use rdptls::probe::mcs::{exchange, McsRequest};
 use rdptls::probe::ProbeContext;
 use rdptls::wire::mcs::{encode_x224_data, DomainPdu, EncryptionMethods, SendData};
 use rdptls::wire::x224::Protocols;
-use support::{require_server, Xrdp, XrdpConfig};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use support::{require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// TS_SECURITY_HEADER SEC_INFO_PKT, MS-RDPBCGR 2.2.8.1.1.2.1.
@@ -141,42 +140,6 @@ async fn recording_proxy(upstream: SocketAddr) -> (SocketAddr, Recorded) {
     (addr, streams)
 }
 
-/// A stream wrapper that keeps every byte written through it (the plaintext inside TLS).
-struct WriteRecording<S> {
-    inner: S,
-    sent: Vec<u8>,
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for WriteRecording<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for WriteRecording<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if let Poll::Ready(Ok(n)) = polled {
-            self.sent.extend_from_slice(&buf[..n]);
-        }
-        polled
-    }
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
 fn ctx() -> ProbeContext {
     ProbeContext::new(Duration::from_secs(5))
 }
@@ -282,21 +245,7 @@ async fn check_layer(security_layer: &'static str) {
     if security_layer == "tls" {
         // Inside TLS: the plaintext the MCS probe writes.
         let ctx = ctx();
-        let n = rdptls::probe::x224::negotiate(&ctx, proxy, Protocols::SSL)
-            .await
-            .expect("negotiate");
-        let (_, tls) = rdptls::probe::tls::handshake_and_keep(
-            &ctx,
-            n.stream,
-            "127.0.0.1",
-            rdptls::probe::tls::RustlsVersions::Both,
-        )
-        .await
-        .expect("tls");
-        let mut rec = WriteRecording {
-            inner: tls,
-            sent: Vec::new(),
-        };
+        let mut rec = Recording::new(tls_past_x224(&ctx, proxy).await);
         let request = McsRequest {
             selected: Protocols::SSL,
             methods: EncryptionMethods(0),

@@ -9,8 +9,6 @@
 
 mod support;
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use rdptls::model::{EncryptionLevel, EncryptionMethod, McsStage, RdpCertificateKind};
@@ -19,46 +17,9 @@ use rdptls::probe::mcs::{exchange, McsRequest};
 use rdptls::probe::ProbeContext;
 use rdptls::wire::mcs::EncryptionMethods;
 use rdptls::wire::x224::Protocols;
-use support::{require_server, Xrdp, XrdpConfig};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use support::{require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
 
 use rdptls::fixtures::FixtureCert;
-
-/// A stream that keeps a copy of every byte read from it.
-struct Recording<S> {
-    inner: S,
-    received: Vec<u8>,
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for Recording<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        let new = buf.filled()[before..].to_vec();
-        self.received.extend_from_slice(&new);
-        polled
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for Recording<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
 
 fn ctx() -> ProbeContext {
     ProbeContext::new(Duration::from_secs(5))
@@ -254,10 +215,7 @@ async fn capture_xrdp_connect_responses() {
         let n = rdptls::probe::x224::negotiate(&ctx, addr, Protocols::RDP)
             .await
             .expect("negotiate");
-        let mut rec = Recording {
-            inner: n.stream,
-            received: Vec::new(),
-        };
+        let mut rec = Recording::new(n.stream);
         let request = McsRequest {
             selected: Protocols::RDP,
             methods: EncryptionMethods::ALL,
@@ -274,21 +232,7 @@ async fn capture_xrdp_connect_responses() {
         .parse()
         .expect("addr");
     let ctx = ctx();
-    let n = rdptls::probe::x224::negotiate(&ctx, addr, Protocols::SSL)
-        .await
-        .expect("negotiate");
-    let (_, tls) = rdptls::probe::tls::handshake_and_keep(
-        &ctx,
-        n.stream,
-        "127.0.0.1",
-        rdptls::probe::tls::RustlsVersions::Both,
-    )
-    .await
-    .expect("tls");
-    let mut rec = Recording {
-        inner: tls,
-        received: Vec::new(),
-    };
+    let mut rec = Recording::new(tls_past_x224(&ctx, addr).await);
     let request = McsRequest {
         selected: Protocols::SSL,
         methods: EncryptionMethods(0),

@@ -38,6 +38,7 @@ use rdptls::fixtures::FixtureCert;
 
 mod openssl;
 mod rdesktop;
+mod recording;
 mod x11;
 mod xfreerdp;
 mod xrdp;
@@ -46,6 +47,8 @@ mod xrdp;
 pub use openssl::*;
 #[allow(unused_imports)]
 pub use rdesktop::*;
+#[allow(unused_imports)]
+pub use recording::*;
 #[allow(unused_imports)]
 pub use x11::*;
 #[allow(unused_imports)]
