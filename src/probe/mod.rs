@@ -3,6 +3,7 @@
 pub mod credssp;
 pub mod journal;
 pub mod mcs;
+mod pacing;
 pub mod raw;
 pub mod tls;
 pub mod x224;
@@ -18,6 +19,8 @@ use tokio::sync::Semaphore;
 
 use crate::model::{Answer, ConnectionStage, ErrorKind, Offer, ScanError, Step};
 pub use journal::{Conn, Journal};
+
+pub use pacing::{Pacing, OPENING_HOLD_MAX, OPENING_HOLD_MIN};
 
 /// What every probe needs: the step timeout and the shared connection counter.
 #[derive(Debug, Clone)]
@@ -38,86 +41,6 @@ pub struct ProbeContext {
     pub journal: Arc<Journal>,
     /// How long an opening connection holds its slot, from what the answers showed.
     pub pacing: Arc<Pacing>,
-}
-
-/// Adapts the opening slots' hold to what the connections show, rather than to fixed numbers: the network's
-/// round trip (the fastest connect), the server's own time to answer X.224 (the answer's latency less two round
-/// trips: xrdp's fork, a busy machine's late scheduling), and SYN retransmits (a connect, or an answer, a second
-/// later than the round trip: a SYN the server's backlog dropped). The hold is one and a half times the server's
-/// typical answer time, at least [`OPENING_HOLD_MIN`]; each retransmit seen doubles it (up to 8 times). A slot is
-/// still released as soon as its answer arrives.
-#[derive(Debug, Default)]
-pub struct Pacing {
-    /// Smallest connect time seen, in microseconds (0: none yet).
-    rtt_min_us: AtomicU64,
-    /// Moving average (1/4 weight) of the server's answer time, in microseconds.
-    service_us: AtomicU64,
-    /// Answers observed.
-    samples: AtomicU64,
-    /// SYN retransmits seen.
-    retransmits: AtomicU64,
-}
-
-/// The shortest hold, whatever the answers show: bounds the SYN rate to [`OPENING_AT_ONCE`] per this.
-pub const OPENING_HOLD_MIN: Duration = Duration::from_millis(10);
-/// The longest hold from the answers alone (retransmits may double it).
-pub const OPENING_HOLD_MAX: Duration = Duration::from_millis(500);
-/// How much later than the round trip a connect or answer must come to count as a SYN retransmit (Linux resends
-/// a lost SYN after one second): the journal's threshold too.
-const RETRANSMIT: Duration = journal::SYN_RETRANSMIT;
-
-impl Pacing {
-    /// How long the next opening connection holds its slot at most.
-    pub fn hold(&self) -> Duration {
-        if self.samples.load(Ordering::Relaxed) == 0 {
-            return OPENING_HOLD;
-        }
-        let service = Duration::from_micros(self.service_us.load(Ordering::Relaxed));
-        let base = (service * 3 / 2).clamp(OPENING_HOLD_MIN, OPENING_HOLD_MAX);
-        base * (1 << self.retransmits.load(Ordering::Relaxed).min(3))
-    }
-
-    /// One connection's connect time and the time from its start to the X.224 answer.
-    pub fn observe(&self, connect: Duration, answer: Duration) {
-        let us = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
-        let connect_us = us(connect).max(1);
-        let rtt = match self
-            .rtt_min_us
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |m| {
-                (m == 0 || connect_us < m).then_some(connect_us)
-            }) {
-            Ok(_) => connect_us,
-            Err(m) => m,
-        };
-        let rtt = Duration::from_micros(rtt);
-        let service = answer.saturating_sub(rtt * 2);
-        if connect.saturating_sub(rtt) > RETRANSMIT || service > RETRANSMIT {
-            self.retransmits.fetch_add(1, Ordering::Relaxed);
-            return; // a lost SYN says nothing about the server's own pace
-        }
-        let n = self.samples.fetch_add(1, Ordering::Relaxed);
-        let _ = self
-            .service_us
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |avg| {
-                Some(if n == 0 {
-                    us(service)
-                } else {
-                    (avg * 3 + us(service)) / 4
-                })
-            });
-    }
-
-    /// The server's typical answer time, once one answer was seen.
-    pub fn service(&self) -> Option<Duration> {
-        (self.samples.load(Ordering::Relaxed) > 0)
-            .then(|| Duration::from_micros(self.service_us.load(Ordering::Relaxed)))
-    }
-
-    /// The network's round trip as the fastest connect showed it.
-    pub fn round_trip(&self) -> Option<Duration> {
-        let m = self.rtt_min_us.load(Ordering::Relaxed);
-        (m > 0).then(|| Duration::from_micros(m))
-    }
 }
 
 /// Paces new connections: at most `per_second`, across everything that shares it.

@@ -34,6 +34,8 @@ pub(super) struct Seen {
     pub(super) certificate_empty: bool,
     /// Picks of what was not offered (also in `anomalies`).
     pub(super) violations: Vec<String>,
+    /// Hellos that asked for groups so far: where the next one starts among the unseen.
+    pub(super) group_turn: usize,
 }
 
 /// One step of a chain: what was offered and what was picked.
@@ -60,13 +62,19 @@ impl<O: Oracle> Run<O> {
     }
 
     /// Groups to offer: the ones not seen yet first, so that a server that follows the client's group order
-    /// shows a new group with each ECDHE pick.
+    /// shows a new group with each ECDHE pick; each hello starts at another unseen group, so that hellos in
+    /// flight at once do not all ask about the same one.
     pub(super) fn groups_for_offer(&self) -> Vec<NamedGroup> {
-        let seen = self.lock();
+        let mut seen = self.lock();
         let (mut unseen, known): (Vec<NamedGroup>, Vec<NamedGroup>) = self
             .groups_offer
             .iter()
             .partition(|g| !seen.groups.contains(g));
+        if !unseen.is_empty() {
+            let turn = seen.group_turn % unseen.len();
+            unseen.rotate_left(turn);
+            seen.group_turn += 1;
+        }
         unseen.extend(known);
         unseen
     }

@@ -181,76 +181,20 @@ pub async fn enumerate<O: Oracle>(
         }
     }
 
-    let mut out = Enumeration::default();
-    // Highest version first: once a swap test proved that the server follows the client's order, a lower
-    // version whose picks all followed ours too is taken to share that setting (OpenSSL's and SChannel's
-    // preference is one switch for every version) and needs no test of its own.
-    let mut client_order_proved = false;
-    for (version, results) in chains.iter().rev() {
+    // The groups the chains did not reveal are asked for while the server order is tested: both need only the
+    // chains' picks, and neither waits for the other. TLS 1.3 asks with HelloRetryRequests; below it, ECDHE
+    // suites only.
+    let highest = chains.iter().rev().find_map(|(v, results)| {
         let picked: Vec<CipherSuite> = results
             .iter()
             .flat_map(|(s, _)| s.iter().map(|x| x.picked))
             .collect();
-        out.versions.push((*version, !picked.is_empty()));
-        if picked.is_empty() {
-            continue;
-        }
-        let accepted: BTreeSet<CipherSuite> = picked.iter().copied().collect();
-        let consistent = results
-            .iter()
-            .all(|(steps, _)| follows_client_order(steps, &accepted));
-        let enforced = if accepted.len() < 2 {
-            None
-        } else if !consistent {
-            Some(true)
-        } else if client_order_proved {
-            Some(false)
-        } else {
-            // Every pick followed our order: swap the first two picks of a chain that has two.
-            let pair = results
-                .iter()
-                .find(|(s, _)| s.len() >= 2)
-                .map(|(s, _)| (s[0].picked, s[1].picked));
-            match pair {
-                Some((a, b)) => {
-                    let sni = opts.order_test_sni;
-                    let mut pick = run.pick_with_sni(*version, vec![b, a], sni).await;
-                    if pick.is_none() && sni != Sni::Name {
-                        pick = run.pick(*version, vec![b, a]).await;
-                    }
-                    pick.map(|p| p == a)
-                }
-                None => {
-                    // Each partition gave at most one suite: compare two partitions' picks directly.
-                    let mut it = picked.iter();
-                    match (it.next(), it.next()) {
-                        (Some(&a), Some(&b)) => {
-                            let first = run.pick(*version, vec![a, b]).await;
-                            let second = run.pick(*version, vec![b, a]).await;
-                            match (first, second) {
-                                (Some(x), Some(y)) => Some(x == y),
-                                _ => None,
-                            }
-                        }
-                        _ => None,
-                    }
-                }
-            }
+        (!picked.is_empty()).then_some((*v, picked))
+    });
+    let groups = async {
+        let Some((version, suites)) = highest else {
+            return;
         };
-        client_order_proved |= enforced == Some(false);
-        let order = if enforced == Some(true) && results.len() > 1 {
-            merge_server_order(&run, *version, results).await
-        } else {
-            picked
-        };
-        out.server_order.insert(*version, enforced);
-        out.suites.insert(*version, order);
-    }
-
-    out.versions.sort_unstable();
-
-    // Groups the chains did not reveal: TLS 1.3 asks with HelloRetryRequests; below it, ECDHE suites only.
-    if let Some((version, suites)) = out.suites.iter().next_back().map(|(v, s)| (*v, s.clone())) {
         let (suites, groups): (Vec<CipherSuite>, Vec<NamedGroup>) = if version == TLS13 {
             (suites, candidates.groups.clone())
         } else {
@@ -270,7 +214,77 @@ pub async fn enumerate<O: Oracle>(
         if !suites.is_empty() {
             run.groups_chain(version, suites, &groups).await;
         }
-    }
+    };
+    let order = async {
+        let mut out = Enumeration::default();
+        // Highest version first: once a swap test proved that the server follows the client's order, a lower
+        // version whose picks all followed ours too is taken to share that setting (OpenSSL's and SChannel's
+        // preference is one switch for every version) and needs no test of its own.
+        let mut client_order_proved = false;
+        for (version, results) in chains.iter().rev() {
+            let picked: Vec<CipherSuite> = results
+                .iter()
+                .flat_map(|(s, _)| s.iter().map(|x| x.picked))
+                .collect();
+            out.versions.push((*version, !picked.is_empty()));
+            if picked.is_empty() {
+                continue;
+            }
+            let accepted: BTreeSet<CipherSuite> = picked.iter().copied().collect();
+            let consistent = results
+                .iter()
+                .all(|(steps, _)| follows_client_order(steps, &accepted));
+            let enforced = if accepted.len() < 2 {
+                None
+            } else if !consistent {
+                Some(true)
+            } else if client_order_proved {
+                Some(false)
+            } else {
+                // Every pick followed our order: swap the first two picks of a chain that has two.
+                let pair = results
+                    .iter()
+                    .find(|(s, _)| s.len() >= 2)
+                    .map(|(s, _)| (s[0].picked, s[1].picked));
+                match pair {
+                    Some((a, b)) => {
+                        let sni = opts.order_test_sni;
+                        let mut pick = run.pick_with_sni(*version, vec![b, a], sni).await;
+                        if pick.is_none() && sni != Sni::Name {
+                            pick = run.pick(*version, vec![b, a]).await;
+                        }
+                        pick.map(|p| p == a)
+                    }
+                    None => {
+                        // Each partition gave at most one suite: compare two partitions' picks directly.
+                        let mut it = picked.iter();
+                        match (it.next(), it.next()) {
+                            (Some(&a), Some(&b)) => {
+                                let first = run.pick(*version, vec![a, b]).await;
+                                let second = run.pick(*version, vec![b, a]).await;
+                                match (first, second) {
+                                    (Some(x), Some(y)) => Some(x == y),
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        }
+                    }
+                }
+            };
+            client_order_proved |= enforced == Some(false);
+            let order = if enforced == Some(true) && results.len() > 1 {
+                merge_server_order(&run, *version, results).await
+            } else {
+                picked
+            };
+            out.server_order.insert(*version, enforced);
+            out.suites.insert(*version, order);
+        }
+        out
+    };
+    let (mut out, ()) = tokio::join!(order, groups);
+    out.versions.sort_unstable();
 
     let seen = std::mem::take(&mut *run.lock());
     out.groups = candidates

@@ -162,14 +162,8 @@ async fn full(
     for s in pool {
         oracle.add_ready(s);
     }
-    let pacing = &oracle.ctx.pacing;
     // The negotiation's answers show whether the server, not the network, sets the pace.
-    let server_bound = match (pacing.service(), pacing.round_trip()) {
-        (Some(service), Some(rtt)) => {
-            service > std::time::Duration::from_millis(20) && service > rtt * 4
-        }
-        _ => false,
-    };
+    let server_bound = oracle.ctx.pacing.server_bound();
     let candidates = registry_candidates(opts.enumeration.max_conns, server_bound);
     let mut enumeration = opts.enumeration.clone();
     enumeration.order_test_sni = order_test_sni(oracle, opts);
