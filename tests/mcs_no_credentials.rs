@@ -14,12 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rdptls::fixtures::FixtureCert;
-use rdptls::plan::mcs::{run, McsOptions, McsPaths};
 use rdptls::probe::mcs::{exchange, McsRequest};
 use rdptls::probe::ProbeContext;
 use rdptls::wire::mcs::{encode_x224_data, DomainPdu, EncryptionMethods, SendData};
 use rdptls::wire::x224::Protocols;
-use support::{require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
+use support::{mcs_stage, require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -198,15 +197,7 @@ async fn check_layer(security_layer: &'static str) {
     };
     let upstream: SocketAddr = format!("127.0.0.1:{}", xrdp.port()).parse().expect("addr");
     let (proxy, streams) = recording_proxy(upstream).await;
-    let opts = McsOptions {
-        max_in_flight: 2,
-        host: "127.0.0.1".into(),
-    };
-    let paths = McsPaths {
-        rdp: true,
-        ssl: true,
-    };
-    let result = run(&ctx(), proxy, paths, &opts).await;
+    let result = mcs_stage(proxy, true, true).await;
     assert!(
         result.mcs.is_some(),
         "{security_layer}: the MCS stage reached the server: {result:?}"

@@ -17,7 +17,7 @@ use rdptls::probe::mcs::{exchange, McsRequest};
 use rdptls::probe::ProbeContext;
 use rdptls::wire::mcs::EncryptionMethods;
 use rdptls::wire::x224::Protocols;
-use support::{require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
+use support::{mcs_stage, require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
 
 use rdptls::fixtures::FixtureCert;
 
@@ -178,15 +178,7 @@ async fn the_mcs_probe_after_tls_reads_xrdp_core_data_and_channels() {
     let addr = format!("127.0.0.1:{}", server.port())
         .parse()
         .expect("addr");
-    let opts = McsOptions {
-        max_in_flight: 1,
-        host: "127.0.0.1".into(),
-    };
-    let paths = McsPaths {
-        rdp: false,
-        ssl: true,
-    };
-    let result = run(&ctx(), addr, paths, &opts).await;
+    let result = mcs_stage(addr, false, true).await;
     eprintln!("{result:?}");
     assert!(result.rdp_security.is_none());
     let mcs = result.mcs.expect("mcs report");
@@ -287,15 +279,7 @@ async fn xrdp_with_crypt_level_none_accepts_no_method_and_sends_no_random_or_cer
     let addr = format!("127.0.0.1:{}", server.port())
         .parse()
         .expect("addr");
-    let opts = McsOptions {
-        max_in_flight: 2,
-        host: "127.0.0.1".into(),
-    };
-    let paths = McsPaths {
-        rdp: true,
-        ssl: false,
-    };
-    let result = run(&ctx(), addr, paths, &opts).await;
+    let result = mcs_stage(addr, true, false).await;
     eprintln!("{result:?}");
     let report = result.rdp_security.expect("rdp_security");
     // xrdp_sec_init_rdp_security: none is (CRYPT_METHOD_NONE, CRYPT_LEVEL_NONE), and no key is read.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::{timeout_error, ProbeContext};
+use super::{timeout_error, Conn, ProbeContext};
 use crate::model::{Ending, ErrorKind, McsStage, ScanError, Step};
 use crate::wire::mcs::{
     encode_x224_data, x224_data_payload, ClientData, ConferenceCreateRequest, ConnectInitial,
@@ -371,6 +371,35 @@ fn not_selected(reply: X224Reply, wanted: &str) -> McsOutcome {
     ))
 }
 
+/// A connection negotiated to `wanted` (PROTOCOL_RDP also from a legacy Confirm without negotiation data), or
+/// the probe's outcome when the server answered otherwise.
+async fn negotiated_to(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    wanted: Protocols,
+) -> Result<Conn, McsOutcome> {
+    let negotiated = super::x224::negotiate(ctx, addr, wanted)
+        .await
+        .map_err(|e| McsOutcome::at(McsStage::X224).failed(e))?;
+    let selected = match &negotiated.reply {
+        X224Reply::Confirm(c) => match c.negotiation {
+            NegotiationReply::None => Some(Protocols::RDP),
+            NegotiationReply::Response { selected, .. } => Some(selected),
+            NegotiationReply::Failure(_) => None,
+        },
+        _ => None,
+    };
+    if selected == Some(wanted) {
+        return Ok(negotiated.stream);
+    }
+    let what = if wanted == Protocols::RDP {
+        "standard RDP security"
+    } else {
+        "TLS"
+    };
+    Err(not_selected(negotiated.reply, what))
+}
+
 /// Connects, negotiates PROTOCOL_RDP and runs the MCS sequence offering `methods`. A server that selects
 /// another protocol (or refuses) ends the probe at [`McsStage::X224`] with an error.
 pub async fn probe_rdp(
@@ -379,23 +408,10 @@ pub async fn probe_rdp(
     methods: EncryptionMethods,
     listen: bool,
 ) -> McsOutcome {
-    let negotiated = match super::x224::negotiate(ctx, addr, Protocols::RDP).await {
-        Ok(n) => n,
-        Err(e) => return McsOutcome::at(McsStage::X224).failed(e),
+    let mut stream = match negotiated_to(ctx, addr, Protocols::RDP).await {
+        Ok(s) => s,
+        Err(out) => return out,
     };
-    match negotiated.reply {
-        X224Reply::Confirm(c)
-            if matches!(
-                c.negotiation,
-                NegotiationReply::None
-                    | NegotiationReply::Response {
-                        selected: Protocols::RDP,
-                        ..
-                    }
-            ) => {}
-        other => return not_selected(other, "standard RDP security"),
-    }
-    let mut stream = negotiated.stream;
     exchange(
         ctx,
         &mut stream,
@@ -410,32 +426,17 @@ pub async fn probe_rdp(
 
 /// Connects, negotiates PROTOCOL_SSL, completes TLS (certificate not checked) and runs the MCS sequence.
 pub async fn probe_tls(ctx: &ProbeContext, addr: SocketAddr, host: &str) -> McsOutcome {
-    let negotiated = match super::x224::negotiate(ctx, addr, Protocols::SSL).await {
-        Ok(n) => n,
-        Err(e) => return McsOutcome::at(McsStage::X224).failed(e),
+    let stream = match negotiated_to(ctx, addr, Protocols::SSL).await {
+        Ok(s) => s,
+        Err(out) => return out,
     };
-    match negotiated.reply {
-        X224Reply::Confirm(c)
-            if matches!(
-                c.negotiation,
-                NegotiationReply::Response {
-                    selected: Protocols::SSL,
-                    ..
-                }
-            ) => {}
-        other => return not_selected(other, "TLS"),
-    }
-    let (_, mut tls) = match super::tls::handshake_and_keep(
-        ctx,
-        negotiated.stream,
-        host,
-        super::tls::RustlsVersions::Both,
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(f) => return McsOutcome::at(McsStage::X224).failed(f.error),
-    };
+    let (_, mut tls) =
+        match super::tls::handshake_and_keep(ctx, stream, host, super::tls::RustlsVersions::Both)
+            .await
+        {
+            Ok(t) => t,
+            Err(f) => return McsOutcome::at(McsStage::X224).failed(f.error),
+        };
     let mut out = exchange(
         ctx,
         &mut tls,

@@ -75,3 +75,18 @@ pub async fn tls_past_x224(ctx: &ProbeContext, addr: SocketAddr) -> TlsStream<Co
     .expect("tls");
     tls
 }
+
+/// The MCS stage against `addr` on the paths asked for, two probes at a time, with a 5 s step timeout.
+pub async fn mcs_stage(
+    addr: SocketAddr,
+    rdp: bool,
+    ssl: bool,
+) -> rdptls::plan::mcs::McsStageResult {
+    let opts = rdptls::plan::mcs::McsOptions {
+        max_in_flight: 2,
+        host: "127.0.0.1".into(),
+    };
+    let paths = rdptls::plan::mcs::McsPaths { rdp, ssl };
+    let ctx = ProbeContext::new(std::time::Duration::from_secs(5));
+    rdptls::plan::mcs::run(&ctx, addr, paths, &opts).await
+}
