@@ -16,8 +16,7 @@ use std::time::Duration;
 use rdptls::fixtures::FixtureCert;
 use rdptls::probe::mcs::{exchange, McsRequest};
 use rdptls::probe::ProbeContext;
-use rdptls::wire::mcs::{encode_x224_data, DomainPdu, EncryptionMethods, SendData};
-use rdptls::wire::x224::Protocols;
+use rdptls::wire::mcs::{encode_x224_data, DomainPdu, SendData};
 use support::{mcs_stage, require_server, tls_past_x224, Recording, Xrdp, XrdpConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -237,11 +236,7 @@ async fn check_layer(security_layer: &'static str) {
         // Inside TLS: the plaintext the MCS probe writes.
         let ctx = ctx();
         let mut rec = Recording::new(tls_past_x224(&ctx, proxy).await);
-        let request = McsRequest {
-            selected: Protocols::SSL,
-            methods: EncryptionMethods(0),
-            listen: true,
-        };
+        let request = McsRequest::after_tls();
         let out = exchange(&ctx, &mut rec, request).await;
         assert!(out.response.is_some(), "{out:?}");
         assert!(rec.sent.starts_with(&[3, 0]), "TPKT plaintext recorded");

@@ -208,11 +208,7 @@ async fn capture_xrdp_connect_responses() {
             .await
             .expect("negotiate");
         let mut rec = Recording::new(n.stream);
-        let request = McsRequest {
-            selected: Protocols::RDP,
-            methods: EncryptionMethods::ALL,
-            listen: true,
-        };
+        let request = McsRequest::rdp(EncryptionMethods::ALL, true);
         let out = exchange(&ctx, &mut rec, request).await;
         assert!(out.response.is_some(), "{out:?}");
         eprintln!("CAPTURE rdp-{level} {}", first_packet_hex(&rec.received));
@@ -225,11 +221,7 @@ async fn capture_xrdp_connect_responses() {
         .expect("addr");
     let ctx = ctx();
     let mut rec = Recording::new(tls_past_x224(&ctx, addr).await);
-    let request = McsRequest {
-        selected: Protocols::SSL,
-        methods: EncryptionMethods(0),
-        listen: true,
-    };
+    let request = McsRequest::after_tls();
     let out = exchange(&ctx, &mut rec, request).await;
     assert!(out.response.is_some(), "{out:?}");
     eprintln!("CAPTURE tls {}", first_packet_hex(&rec.received));

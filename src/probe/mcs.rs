@@ -31,6 +31,26 @@ pub struct McsRequest {
     pub listen: bool,
 }
 
+impl McsRequest {
+    /// Standard RDP security offering `methods`; `listen`: wait after the joins for how the server ends.
+    pub fn rdp(methods: EncryptionMethods, listen: bool) -> Self {
+        Self {
+            selected: Protocols::RDP,
+            methods,
+            listen,
+        }
+    }
+
+    /// After TLS without NLA: no native encryption offered, and a wait after the joins for how the server ends.
+    pub fn after_tls() -> Self {
+        Self {
+            selected: Protocols::SSL,
+            methods: EncryptionMethods(0),
+            listen: true,
+        }
+    }
+}
+
 /// What one MCS probe saw.
 #[derive(Debug, Clone)]
 pub struct McsOutcome {
@@ -412,16 +432,7 @@ pub async fn probe_rdp(
         Ok(s) => s,
         Err(out) => return out,
     };
-    exchange(
-        ctx,
-        &mut stream,
-        McsRequest {
-            selected: Protocols::RDP,
-            methods,
-            listen,
-        },
-    )
-    .await
+    exchange(ctx, &mut stream, McsRequest::rdp(methods, listen)).await
 }
 
 /// Connects, negotiates PROTOCOL_SSL, completes TLS (certificate not checked) and runs the MCS sequence.
@@ -437,16 +448,7 @@ pub async fn probe_tls(ctx: &ProbeContext, addr: SocketAddr, host: &str) -> McsO
             Ok(t) => t,
             Err(f) => return McsOutcome::at(McsStage::X224).failed(f.error),
         };
-    let mut out = exchange(
-        ctx,
-        &mut tls,
-        McsRequest {
-            selected: Protocols::SSL,
-            methods: EncryptionMethods(0),
-            listen: true,
-        },
-    )
-    .await;
+    let mut out = exchange(ctx, &mut tls, McsRequest::after_tls()).await;
     out.stage = out.stage.max(McsStage::Tls);
     out
 }

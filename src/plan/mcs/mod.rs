@@ -108,11 +108,7 @@ pub async fn run_reusing(
                 let listen = matches!(method, EncryptionMethod::BIT128 | EncryptionMethod::FIPS);
                 match reused {
                     Some(mut stream) => {
-                        let request = McsRequest {
-                            selected: Protocols::RDP,
-                            methods,
-                            listen,
-                        };
+                        let request = McsRequest::rdp(methods, listen);
                         exchange(&ctx, &mut stream, request).await
                     }
                     None => probe_rdp(&ctx, addr, methods, listen).await,
@@ -127,11 +123,7 @@ pub async fn run_reusing(
             let _permit = gate.acquire_owned().await;
             match tls {
                 Some(mut stream) => {
-                    let request = McsRequest {
-                        selected: Protocols::SSL,
-                        methods: EncryptionMethods(0),
-                        listen: true,
-                    };
+                    let request = McsRequest::after_tls();
                     let mut out = exchange(&ctx, &mut stream, request).await;
                     out.stage = out.stage.max(crate::model::McsStage::Tls);
                     out

@@ -222,11 +222,7 @@ async fn run_script(script: Script) -> McsOutcome {
     let server = tokio::spawn(serve(listener, script));
     let ctx = ProbeContext::new(Duration::from_millis(1500));
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let request = McsRequest {
-        selected: Protocols::RDP,
-        methods: EncryptionMethods::ALL,
-        listen: true,
-    };
+    let request = McsRequest::rdp(EncryptionMethods::ALL, true);
     let out = exchange(&ctx, &mut stream, request).await;
     server.abort();
     out
