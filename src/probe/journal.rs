@@ -172,11 +172,8 @@ fn says_why(e: &Ending) -> bool {
 /// How the server ended a connection, read from the I/O error it caused: RST, FIN, or a TLS alert.
 pub fn ending_of(e: &std::io::Error) -> Option<Ending> {
     use std::io::ErrorKind as K;
-    if let Some(rustls::Error::AlertReceived(a)) = e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-    {
-        return Some(Ending::Alert(crate::model::AlertDescription(u8::from(*a))));
+    if let Some(alert) = super::tls::received_alert(e) {
+        return Some(Ending::Alert(alert));
     }
     match e.kind() {
         K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => Some(Ending::Reset),

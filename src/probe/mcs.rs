@@ -123,14 +123,9 @@ async fn read_exact_or_end<S: AsyncRead + Unpin>(
     Ok(None)
 }
 
-/// A reset or close is the server's answer; anything else is an error.
+/// A reset, a close or a TLS alert is the server's answer; anything else is an error.
 fn io_ending(e: &std::io::Error) -> Result<Ending, ScanError> {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => Ok(Ending::Reset),
-        K::UnexpectedEof => Ok(Ending::Closed),
-        _ => Err(super::io_error(Step::Mcs, e, "MCS exchange")),
-    }
+    super::journal::ending_of(e).ok_or_else(|| super::io_error(Step::Mcs, e, "MCS exchange"))
 }
 
 /// Sends one MCS PDU within the step timeout; `Some(ending)` when the server had already closed or reset.
