@@ -110,6 +110,8 @@ pub async fn modern_and_credssp(
     let mut costs = HandshakeCosts::default();
     if let Some((p, stream)) = modern {
         if is_credssp(p) {
+            // This connection goes on to CredSSP, not MCS: a waiting MCS stage opens its own.
+            drop(oracle.take_after_tls());
             return match handshake_and_keep(ctx, stream, name, RustlsVersions::Both).await {
                 Ok((session, mut tls)) => {
                     costs.modern = cost(started, 0, 1);
@@ -161,9 +163,10 @@ async fn modern_handshake(
     name: &str,
 ) -> ModernResult {
     let ctx = &oracle.ctx;
-    let after = (protocol == Some(Protocols::SSL))
-        .then(|| oracle.take_after_tls())
-        .flatten();
+    // Taken whatever the protocol, so that a waiting MCS stage learns at once when no connection will come.
+    let after = oracle
+        .take_after_tls()
+        .filter(|_| protocol == Some(Protocols::SSL));
     match after {
         Some(tx) => handshake_and_keep(ctx, stream, name, RustlsVersions::Both)
             .await
