@@ -4,7 +4,8 @@
 //!
 //! `cargo bench --bench scan` (or `scripts/bench.sh`). `RDPTLS_BENCH_RUNS=N` sets the runs per measurement
 //! (default 3; the table shows the median and the range); `RDPTLS_BENCH_ONLY=xrdp|shadow` one server,
-//! `RDPTLS_BENCH_CONDITION=loopback|25 ms|busy` the conditions whose label contains it. It needs
+//! `RDPTLS_BENCH_CONDITION=loopback|25 ms|busy` the conditions whose label contains it, `RDPTLS_BENCH_TOOL=rdptls|sslscan`
+//! one tool (no ratios then: for tuning). It needs
 //! xrdp, FreeRDP's shadow server (with Xvfb), sslscan and stress-ng (scripts/install-test-deps.sh) and exits
 //! nonzero without them, or when a tool's run fails.
 //!
@@ -182,6 +183,16 @@ fn run() -> Result<(), String> {
     };
     let only = std::env::var("RDPTLS_BENCH_ONLY").ok();
     let condition = std::env::var("RDPTLS_BENCH_CONDITION").ok();
+    // While tuning: one tool's runs only (its ratios need the other's, so the table shows none).
+    let tool_only = std::env::var("RDPTLS_BENCH_TOOL").ok();
+    let tools: Vec<Tool> = Tool::ALL
+        .into_iter()
+        .filter(|t| {
+            tool_only
+                .as_deref()
+                .is_none_or(|o| t.label().starts_with(o))
+        })
+        .collect();
     if Command::new("sslscan").arg("--version").output().is_err() {
         return Err("sslscan is not installed (scripts/install-test-deps.sh installs it)".into());
     }
@@ -219,7 +230,9 @@ fn run() -> Result<(), String> {
         // One unmeasured run of each tool, straight to the server: the first connections are slower.
         let direct = addr.to_string();
         rdptls_run(&rt, &direct, &profiles).map_err(|why| format!("warm-up rdptls: {why}"))?;
-        sslscan_run(&direct).map_err(|why| format!("warm-up sslscan: {why}"))?;
+        if tools.contains(&Tool::Sslscan) {
+            sslscan_run(&direct).map_err(|why| format!("warm-up sslscan: {why}"))?;
+        }
         for (ci, cond) in CONDITIONS.iter().enumerate() {
             if condition
                 .as_deref()
@@ -243,6 +256,9 @@ fn run() -> Result<(), String> {
             // Runs interleave the tools, so that a drift of the machine touches them all alike.
             for run in 0..runs {
                 for (ti, tool) in Tool::ALL.into_iter().enumerate() {
+                    if !tools.contains(&tool) {
+                        continue;
+                    }
                     let before = proxy.connections();
                     let t0 = Instant::now();
                     let outcome = match tool {
@@ -292,7 +308,9 @@ fn run() -> Result<(), String> {
                 }
             }
             for (tool, s) in Tool::ALL.into_iter().zip(samples) {
-                rows.push((server, ci, tool, s));
+                if tools.contains(&tool) {
+                    rows.push((server, ci, tool, s));
+                }
             }
         }
     }
@@ -496,7 +514,10 @@ fn print_report(rows: &[(Server, usize, Tool, Vec<Sample>)], runs: usize) {
             for tool in Tool::ALL {
                 let Some(s) = find(server, ci, tool) else {
                     // Conditions left out by RDPTLS_BENCH_CONDITION have no row at all.
-                    if rows.iter().any(|r| r.0 == server && r.1 == ci) {
+                    if rows
+                        .iter()
+                        .any(|r| r.0 == server && r.1 == ci && r.2 == tool)
+                    {
                         println!(
                             "| {} | {} | {} | - | failed | - | - | - | - |",
                             server.label(),

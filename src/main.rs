@@ -257,6 +257,7 @@ async fn scan(args: ScanArgs) -> i32 {
     }
     opts.quick = args.quick;
     opts.replay_every_client = args.replay_every_client;
+    opts.enumeration.early_hellos = !args.no_early_hellos;
     if let Some(c) = &args.cookie {
         if c.is_empty() || c.len() > 127 || !c.bytes().all(|b| b.is_ascii_graphic()) {
             return usage_code(

@@ -235,6 +235,11 @@ pub struct ScanArgs {
     /// `clients[].evidence`).
     #[arg(long, conflicts_with = "no_clients")]
     pub replay_every_client: bool,
+    /// Send every hello after the server's X.224 Confirm. By default, once one hello sent right behind the
+    /// Connection Request got a ServerHello, the others go that way too, a round trip sooner (JSON:
+    /// `stats.stages.early_hellos`); for a server or middlebox that might read them differently.
+    #[arg(long)]
+    pub no_early_hellos: bool,
     /// More client profiles, in the format of data/clients.toml: an entry with a built-in id replaces it, any
     /// other is added to the built-in ones.
     #[arg(long, value_name = "FILE", conflicts_with = "clients_only")]

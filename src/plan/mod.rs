@@ -320,12 +320,11 @@ async fn run_probes(
         opts
     };
     opts.stages.starts(Stage::Tls);
-    let oracle = Arc::new(RawOracle::new(
-        ctx.clone(),
-        addr,
-        path,
-        Some(name.to_string()),
-    ));
+    let mut oracle = RawOracle::new(ctx.clone(), addr, path, Some(name.to_string()));
+    if !opts.enumeration.early_hellos {
+        oracle = oracle.without_early_hellos();
+    }
+    let oracle = Arc::new(oracle);
     // The MCS stage runs beside TLS, on the connections the scan opens anyway where it can: the negotiation's
     // standard RDP security one, and the modern handshake's TLS one, handed over when it is done.
     let stage = past_tls::McsStage::new(report, opts, name, rdp).continuing_from(&oracle);

@@ -1,6 +1,7 @@
 //! Probes: I/O, one TCP connection each, a timeout on every await, errors that name the step.
 
 pub mod credssp;
+pub mod early;
 pub mod journal;
 pub mod mcs;
 mod pacing;

@@ -23,7 +23,16 @@ pub struct Pacing {
     samples: AtomicU64,
     /// SYN retransmits seen.
     retransmits: AtomicU64,
+    /// The first [`SPREAD_SAMPLES`] answers' times (microseconds), for [`Pacing::server_bound`].
+    first_answers: std::sync::Mutex<Vec<u64>>,
 }
+
+/// How many of the first answers [`Pacing::server_bound`] looks at: the negotiation's six.
+const SPREAD_SAMPLES: usize = 8;
+/// The mean gap between answers to connections opened together beyond which the server takes them one after
+/// another. Measured with the negotiation's six probes: FreeRDP's shadow server 20 to 40 ms apart (on loopback
+/// and at 25 ms each way), xrdp 2 to 6 ms (it forks a process per connection).
+const SERIAL_GAP: Duration = Duration::from_millis(10);
 
 /// The shortest hold, whatever the answers show: bounds the SYN rate to [`super::OPENING_AT_ONCE`] per this. A
 /// 10 ms floor let bursts through the bench's 25 ms proxy that cost xrdp's backlog a SYN now and then (a run of
@@ -70,6 +79,11 @@ impl Pacing {
             self.retransmits.fetch_add(1, Ordering::Relaxed);
             return; // a lost SYN says nothing about the server's own pace
         }
+        if let Ok(mut first) = self.first_answers.lock() {
+            if first.len() < SPREAD_SAMPLES {
+                first.push(us(answer));
+            }
+        }
         let n = self.samples.fetch_add(1, Ordering::Relaxed);
         let _ = self
             .excess_us
@@ -79,16 +93,22 @@ impl Pacing {
             });
     }
 
-    /// Whether the server, not the network, sets the pace: answers wait well beyond the fastest one (more than
-    /// 20 ms, and more than the fastest answer itself), as when a server works one connection after another.
-    /// Parallel connections then buy no time.
+    /// Whether the server, not the network, sets the pace: the first answers (the negotiation's, opened nearly
+    /// together) come one after another, more than [`SERIAL_GAP`] apart on average, as from a server that works
+    /// one connection after another; across a slow network they come together, a round trip later. Parallel
+    /// connections then buy little time, and each one costs the server's whole work.
     pub fn server_bound(&self) -> bool {
-        if self.samples.load(Ordering::Relaxed) < 2 {
+        let Ok(first) = self.first_answers.lock() else {
+            return false;
+        };
+        if first.len() < 3 {
             return false;
         }
-        let excess = Duration::from_micros(self.excess_us.load(Ordering::Relaxed));
-        let floor = Duration::from_micros(self.answer_min_us.load(Ordering::Relaxed));
-        excess > Duration::from_millis(20) && excess > floor
+        let (lo, hi) = first
+            .iter()
+            .fold((u64::MAX, 0), |(lo, hi), &a| (lo.min(a), hi.max(a)));
+        let gaps = first.len() as u64 - 1;
+        Duration::from_micros((hi - lo) / gaps) > SERIAL_GAP
     }
 
     /// The fastest X.224 answer seen, from the connection's start.

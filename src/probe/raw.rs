@@ -10,7 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
 use tokio_rustls::client::TlsStream;
 
-use super::x224::negotiate;
+use super::early::{trial_timeout, EarlyHellos, HelloTiming};
+use super::x224::negotiate_carrying;
 use super::Oracle;
 use super::{connect, io_error, timeout_error, Journal, ProbeContext};
 use crate::model::{Answer, ConnectionStage, Ending, ErrorKind, Offer, ScanError, Sni, Step};
@@ -42,6 +43,8 @@ pub struct RawOracle {
     answered_sni: Mutex<BTreeMap<Option<String>, Vec<u8>>>,
     /// Where the next PROTOCOL_SSL rustls handshake's connection goes when it is done (see `keep_after_tls`).
     after_tls: Mutex<Option<oneshot::Sender<TlsStream<Conn>>>>,
+    /// Whether hellos on new connections ride with their Connection Request (`probe::early`).
+    early: EarlyHellos,
 }
 
 impl RawOracle {
@@ -59,7 +62,19 @@ impl RawOracle {
             ready: Mutex::new(Vec::new()),
             answered_sni: Mutex::new(BTreeMap::new()),
             after_tls: Mutex::new(None),
+            early: EarlyHellos::default(),
         }
+    }
+
+    /// Keeps every hello after its Confirm (no trial of early hellos).
+    pub fn without_early_hellos(mut self) -> Self {
+        self.early = EarlyHellos::new(false);
+        self
+    }
+
+    /// Whether a trial proved that this server reads a hello sent with the Connection Request, and hellos go so.
+    pub fn early_hellos(&self) -> bool {
+        self.early.on()
     }
 
     /// Asks for the next rustls handshake's connection on PROTOCOL_SSL, once done, for what follows TLS (MCS).
@@ -85,9 +100,19 @@ impl RawOracle {
 
     /// A connection ready for a ClientHello: a pooled one, or a new one.
     pub async fn open(&self) -> Result<Conn, ScanError> {
-        if let Some(s) = self.ready.lock().ok().and_then(|mut r| r.pop()) {
-            return Ok(s);
+        match self.pooled() {
+            Some(s) => Ok(s),
+            None => self.open_new(&[]).await,
         }
+    }
+
+    fn pooled(&self) -> Option<Conn> {
+        self.ready.lock().ok().and_then(|mut r| r.pop())
+    }
+
+    /// A new connection, negotiated through X.224 (unless direct), with `carry` sent behind the Connection
+    /// Request (`probe::early`).
+    async fn open_new(&self, carry: &[u8]) -> Result<Conn, ScanError> {
         let Some(path) = self.path else {
             return connect(&self.ctx, self.addr).await;
         };
@@ -96,7 +121,7 @@ impl RawOracle {
         let mut wait = DROP_BACKOFF;
         let mut tries = 0;
         let n = loop {
-            match negotiate(&self.ctx, self.addr, path).await {
+            match negotiate_carrying(&self.ctx, self.addr, path, carry).await {
                 Err(e) if e.kind == ErrorKind::Reset && tries < DROP_RETRIES => {
                     tries += 1;
                     tokio::time::sleep(wait).await;
@@ -201,20 +226,49 @@ impl RawOracle {
                 format!("building the ClientHello: {e}"),
             )
         })?;
-        let mut stream = self.open().await?;
-        let exchange = async {
-            // The hello goes in a write of its own, after the X.224 exchange completed (xrdp drops it otherwise).
-            if let Err(e) = stream.write_all(&bytes).await {
-                return Ok(Answer::Refused {
-                    alert: None,
-                    detail: format!("the server closed before the hello ({e})"),
-                });
-            }
-            read_flight(&mut stream, &spec, &self.ctx.journal).await
+        let pooled = self.pooled();
+        let timing = match (&pooled, self.path) {
+            (None, Some(_)) => self
+                .early
+                .next(offer.max_version() >= ProtocolVersion::TLS1_2),
+            _ => HelloTiming::AfterConfirm,
         };
-        let answer = match tokio::time::timeout(self.ctx.timeout, exchange).await {
-            Err(_) => Err(timeout_error(Step::Tls, &self.ctx, "ServerHello")),
-            Ok(r) => r,
+        let answer = match timing {
+            HelloTiming::AfterConfirm => {
+                let stream = match pooled {
+                    Some(s) => s,
+                    None => self.open_new(&[]).await?,
+                };
+                self.exchange(stream, &spec, Some(&bytes), self.ctx.timeout)
+                    .await
+            }
+            HelloTiming::WithRequest => {
+                let stream = self.open_new(&bytes).await?;
+                self.exchange(stream, &spec, None, self.ctx.timeout).await
+            }
+            HelloTiming::Trial => {
+                let wait = trial_timeout(self.ctx.timeout, self.ctx.pacing.fastest_answer());
+                let trial = match self.open_new(&bytes).await {
+                    Ok(stream) => self.exchange(stream, &spec, None, wait).await,
+                    Err(e) => Err(e),
+                };
+                if let Ok(answer @ Answer::Hello { .. }) = trial {
+                    self.early.proved();
+                    Ok(answer)
+                } else {
+                    // The usual way has the last word (and tells whether the trial misled).
+                    let usual = match self.open_new(&[]).await {
+                        Ok(stream) => {
+                            self.exchange(stream, &spec, Some(&bytes), self.ctx.timeout)
+                                .await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    self.early
+                        .disproved(matches!(usual, Ok(Answer::Hello { .. })));
+                    usual
+                }
+            }
         };
         if let Ok(Answer::Hello { chain, .. }) = &answer {
             if let Ok(mut answered) = self.answered_sni.lock() {
@@ -228,6 +282,33 @@ impl RawOracle {
             }
         }
         answer
+    }
+}
+
+impl RawOracle {
+    /// Sends `hello` (unless it went with the Connection Request) and reads the first flight, within `limit`.
+    async fn exchange(
+        &self,
+        mut stream: Conn,
+        spec: &ClientHelloSpec,
+        hello: Option<&[u8]>,
+        limit: std::time::Duration,
+    ) -> Result<Answer, ScanError> {
+        let exchange = async {
+            if let Some(bytes) = hello {
+                if let Err(e) = stream.write_all(bytes).await {
+                    return Ok(Answer::Refused {
+                        alert: None,
+                        detail: format!("the server closed before the hello ({e})"),
+                    });
+                }
+            }
+            read_flight(&mut stream, spec, &self.ctx.journal).await
+        };
+        match tokio::time::timeout(limit, exchange).await {
+            Err(_) => Err(timeout_error(Step::Tls, &self.ctx, "ServerHello")),
+            Ok(r) => r,
+        }
     }
 }
 

@@ -23,10 +23,23 @@ pub async fn negotiate(
     addr: SocketAddr,
     protocols: Protocols,
 ) -> Result<Negotiated, ScanError> {
+    negotiate_carrying(ctx, addr, protocols, &[]).await
+}
+
+/// [`negotiate`], with `carry` (a ClientHello) sent right behind the Connection Request, in the same write,
+/// before the Confirm: a server that reads its socket only as far as each message goes finds the hello waiting
+/// once it starts TLS, a round trip sooner. See `probe::early` for when the scan relies on it.
+pub async fn negotiate_carrying(
+    ctx: &ProbeContext,
+    addr: SocketAddr,
+    protocols: Protocols,
+    carry: &[u8],
+) -> Result<Negotiated, ScanError> {
     // Encoded before connecting: a cookie the request cannot carry fails here, with no connection opened.
-    let request = ConnectionRequest::new(protocols, ctx.cookie.as_deref())
+    let mut request = ConnectionRequest::new(protocols, ctx.cookie.as_deref())
         .encode()
         .map_err(|e| ScanError::new(Step::X224, ErrorKind::Other, e.to_string()))?;
+    request.extend_from_slice(carry);
     // The opening slot is held until the server answers, or OPENING_HOLD at most: on a fast path the answer
     // proves the server accepted the connection; on a slow one the slot only paces the SYNs.
     let (answered, answer_rx) = tokio::sync::oneshot::channel::<()>();

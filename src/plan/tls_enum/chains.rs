@@ -17,6 +17,9 @@ pub(super) struct Run<O> {
     pub(super) slots: Semaphore,
     pub(super) groups_offer: Vec<NamedGroup>,
     pub(super) seen: Mutex<Seen>,
+    /// The first TLS 1.3 suite a ServerHello picked: the groups chain of TLS 1.3 starts on it at once, beside
+    /// the suite chains, instead of after them.
+    pub(super) tls13_pick: watch::Sender<Option<CipherSuite>>,
 }
 
 #[derive(Default)]
@@ -36,7 +39,15 @@ pub(super) struct Seen {
     pub(super) violations: Vec<String>,
     /// Hellos that asked for groups so far: where the next one starts among the unseen.
     pub(super) group_turn: usize,
+    /// Order tests a chain ran beside its third hello (see [`Run::speculates`]): per version, the pair of picks
+    /// swapped and whether the server kept its own choice (`None`: no answer).
+    pub(super) order_tests: std::collections::BTreeMap<ProtocolVersion, OrderTest>,
+    /// The combined TLS 1.3 and 1.2 hello was answered at TLS 1.2: TLS 1.2 is the highest version.
+    pub(super) tls13_refused: bool,
 }
+
+/// (the first two picks of a chain, whether the server imposes its order when they are offered swapped).
+pub(super) type OrderTest = ((CipherSuite, CipherSuite), Option<bool>);
 
 /// One step of a chain: what was offered and what was picked.
 #[derive(Debug, Clone)]
@@ -127,6 +138,13 @@ impl<O: Oracle> Run<O> {
                 cert_request,
                 certificate_empty,
             } => {
+                if *version == TLS13 && offer.suites.contains(suite) {
+                    self.tls13_pick.send_if_modified(|p| {
+                        let first = p.is_none();
+                        p.get_or_insert(*suite);
+                        first
+                    });
+                }
                 seen.cert_request |= *cert_request;
                 seen.certificate_empty |= *certificate_empty;
                 if let Some(g) = group {
@@ -190,7 +208,17 @@ impl<O: Oracle> Run<O> {
                 shape: None,
                 sni: Sni::Name,
             };
-            let answer = self.ask(offer).await;
+            let answer = match self.speculates(version, &steps) {
+                // The server-order test needs only these two picks: it goes beside this hello rather than after
+                // every chain, which would put a round trip (and the server's work) on the scan's end.
+                Some((a, b)) => {
+                    let (answer, enforced) =
+                        tokio::join!(self.ask(offer), self.order_test(version, a, b));
+                    self.lock().order_tests.insert(version, ((a, b), enforced));
+                    answer
+                }
+                None => self.ask(offer).await,
+            };
             tell(answer_version(&answer) >= version);
             match answer {
                 None => return (steps, ChainEnd::Broken),
@@ -265,10 +293,13 @@ impl<O: Oracle> Run<O> {
                 suite,
                 ..
             }) if part.contains(&suite) => (
-                Some(Step {
-                    offered: part.clone(),
-                    picked: suite,
-                }),
+                {
+                    self.lock().tls13_refused = true;
+                    Some(Step {
+                        offered: part.clone(),
+                        picked: suite,
+                    })
+                },
                 None,
                 true,
             ),
@@ -284,6 +315,47 @@ impl<O: Oracle> Run<O> {
         };
         let (a, b) = tokio::join!(self.chain(TLS12, part, None, seed12), tls13_chain);
         (a, Some(b))
+    }
+
+    /// The pair of picks to test the server's order with beside a chain's third hello, once per version: only
+    /// for the highest version (TLS 1.3, or TLS 1.2 when the combined hello was answered at TLS 1.2), whose
+    /// test the plan asks for whenever every pick followed the client's order, and only while the chain's picks
+    /// do (a server that showed its own order needs no test).
+    fn speculates(
+        &self,
+        version: ProtocolVersion,
+        steps: &[Step],
+    ) -> Option<(CipherSuite, CipherSuite)> {
+        let [first, second] = steps else {
+            return None;
+        };
+        let (a, b) = (first.picked, second.picked);
+        let position = |s| first.offered.iter().position(|x| *x == s);
+        let mut seen = self.lock();
+        let highest = version == TLS13 || (version == TLS12 && seen.tls13_refused);
+        let in_our_order = matches!((position(a), position(b)), (Some(i), Some(j)) if i < j);
+        if !highest || !in_our_order || seen.order_tests.contains_key(&version) {
+            return None;
+        }
+        // Claimed at once: a second chain of the same version does not test again.
+        seen.order_tests.insert(version, ((a, b), None));
+        Some((a, b))
+    }
+
+    /// Offers `b` before `a` (the server picked `a` first when offered in our order): `Some(true)` if it keeps
+    /// `a`, its own order; with the order-test SNI, and the usual one if that was refused.
+    pub(super) async fn order_test(
+        &self,
+        version: ProtocolVersion,
+        a: CipherSuite,
+        b: CipherSuite,
+    ) -> Option<bool> {
+        let sni = self.opts.order_test_sni;
+        let mut pick = self.pick_with_sni(version, vec![b, a], sni).await;
+        if pick.is_none() && sni != Sni::Name {
+            pick = self.pick(version, vec![b, a]).await;
+        }
+        pick.map(|p| p == a)
     }
 
     /// Which of `suites` the server prefers, offering them in the given order. `None` if it answered otherwise.

@@ -40,6 +40,9 @@ pub struct EnumOptions {
     /// enumeration's own (an IP literal, say, as mstsc sends it) shows, at no extra connection, whether the
     /// server answers that name alike. Refused with it, the test is asked again with the usual name.
     pub order_test_sni: Sni,
+    /// Hellos may ride with their X.224 Connection Request once a trial proved the server reads them
+    /// (`probe::early`; `--no-early-hellos` turns it off).
+    pub early_hellos: bool,
 }
 
 impl Default for EnumOptions {
@@ -51,6 +54,7 @@ impl Default for EnumOptions {
             backoff: Duration::from_millis(250),
             delay: Duration::ZERO,
             order_test_sni: Sni::Name,
+            early_hellos: true,
         }
     }
 }
@@ -114,7 +118,16 @@ pub async fn enumerate<O: Oracle>(
         slots: Semaphore::new(opts.max_conns.max(1)),
         groups_offer: candidates.groups.clone(),
         seen: Mutex::new(Seen::default()),
+        tls13_pick: watch::channel(None).0,
     });
+    // The groups only TLS 1.3 negotiates (ffdhe): no TLS 1.2 pick can show them, and the TLS 1.3 chain's hellos,
+    // which carry an X25519 share, show X25519 only.
+    let tls13_only: Vec<NamedGroup> = candidates
+        .groups
+        .iter()
+        .copied()
+        .filter(|g| candidates.tls13_only_groups.contains(g))
+        .collect();
 
     // Every chain of every version at once; the semaphore bounds the connections in flight.
     let tls13: Option<Vec<CipherSuite>> = candidates
@@ -169,17 +182,41 @@ pub async fn enumerate<O: Oracle>(
             tasks.push((version, TLS13, task));
         }
     }
-    let mut chains: BTreeMap<ProtocolVersion, Vec<(Vec<Step>, ChainEnd)>> = BTreeMap::new();
-    for (version, second_version, task) in tasks {
-        let (result, second) = task.await.unwrap_or_else(|e| {
-            run.lock().anomalies.push(format!("a chain failed: {e}"));
-            ((Vec::new(), ChainEnd::Broken), None)
-        });
-        chains.entry(version).or_default().push(result);
-        if let Some(second) = second {
-            chains.entry(second_version).or_default().push(second);
+    let (chains_done, mut chains_ended) = watch::channel(false);
+    let collect = async {
+        let mut chains: BTreeMap<ProtocolVersion, Vec<(Vec<Step>, ChainEnd)>> = BTreeMap::new();
+        for (version, second_version, task) in tasks {
+            let (result, second) = task.await.unwrap_or_else(|e| {
+                run.lock().anomalies.push(format!("a chain failed: {e}"));
+                ((Vec::new(), ChainEnd::Broken), None)
+            });
+            chains.entry(version).or_default().push(result);
+            if let Some(second) = second {
+                chains.entry(second_version).or_default().push(second);
+            }
         }
-    }
+        chains_done.send_replace(true);
+        chains
+    };
+    // The groups only TLS 1.3 has need one TLS 1.3 suite the server picks, not the chains' end: they are asked
+    // as soon as one shows, beside the chains (one HelloRetryRequest per group), instead of in a chain of their
+    // own after them. The other groups are left to the suite chains' picks, which show them at no extra hello.
+    let early_run = run.clone();
+    let early_groups = crate::plan::Scoped::spawn(async move {
+        let run = early_run;
+        let mut pick = run.tls13_pick.subscribe();
+        let suite = tokio::select! {
+            p = pick.wait_for(Option::is_some) => p.ok().and_then(|p| *p),
+            _ = chains_ended.wait_for(|done| *done) => None,
+        };
+        match suite {
+            Some(suite) if !tls13_only.is_empty() => {
+                run.groups_chain(TLS13, vec![suite], &tls13_only).await;
+            }
+            _ => {}
+        }
+    });
+    let chains = collect.await;
 
     // The groups the chains did not reveal are asked for while the server order is tested: both need only the
     // chains' picks, and neither waits for the other. TLS 1.3 asks with HelloRetryRequests; below it, ECDHE
@@ -246,16 +283,12 @@ pub async fn enumerate<O: Oracle>(
                     .iter()
                     .find(|(s, _)| s.len() >= 2)
                     .map(|(s, _)| (s[0].picked, s[1].picked));
-                match pair {
-                    Some((a, b)) => {
-                        let sni = opts.order_test_sni;
-                        let mut pick = run.pick_with_sni(*version, vec![b, a], sni).await;
-                        if pick.is_none() && sni != Sni::Name {
-                            pick = run.pick(*version, vec![b, a]).await;
-                        }
-                        pick.map(|p| p == a)
-                    }
-                    None => {
+                // A chain may have run the test already, beside its third hello.
+                let ran = run.lock().order_tests.get(version).copied();
+                match (pair, ran) {
+                    (Some(_), Some((_, enforced))) => enforced,
+                    (Some((a, b)), None) => run.order_test(*version, a, b).await,
+                    (None, _) => {
                         // Each partition gave at most one suite: compare two partitions' picks directly.
                         let mut it = picked.iter();
                         match (it.next(), it.next()) {
@@ -283,7 +316,12 @@ pub async fn enumerate<O: Oracle>(
         }
         out
     };
-    let (mut out, ()) = tokio::join!(order, groups);
+    let (mut out, (), early) = tokio::join!(order, groups, early_groups);
+    if let Err(e) = early {
+        run.lock()
+            .anomalies
+            .push(format!("the groups chain failed: {e}"));
+    }
     out.versions.sort_unstable();
 
     let seen = std::mem::take(&mut *run.lock());

@@ -83,6 +83,7 @@ pub async fn run(
         Ok(t) => t.hellos,
         Err((_, partial)) => partial.as_ref().map_or(0, |t| t.hellos),
     };
+    stages.early_hellos = oracle.early_hellos();
     stages.tls_enumeration = StageCost {
         connections: opened.saturating_sub(costs.modern.connections + costs.credssp.connections),
         reused: pooled.min(hellos),

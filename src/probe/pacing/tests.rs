@@ -43,3 +43,19 @@ fn a_syn_retransmit_doubles_the_hold_and_is_not_averaged_in() {
     p.observe(MS * 1005, MS * 1020);
     assert_eq!(p.hold(), before * 2);
 }
+
+#[test]
+fn the_negotiations_answers_tell_a_serial_server_from_a_forking_one() {
+    // Measured: xrdp on loopback (a process per connection) and FreeRDP's shadow server at 25 ms each way, the
+    // lone first probe and then five opened together.
+    let xrdp = Pacing::default();
+    for ms in [5.6, 17.8, 14.1, 32.4, 32.5, 15.7] {
+        xrdp.observe(MS / 10, Duration::from_secs_f64(ms / 1000.0));
+    }
+    assert!(!xrdp.server_bound());
+    let shadow = Pacing::default();
+    for ms in [97.0, 190.7, 206.2, 234.2, 287.6, 290.7] {
+        shadow.observe(MS / 10, Duration::from_secs_f64(ms / 1000.0));
+    }
+    assert!(shadow.server_bound());
+}
