@@ -232,8 +232,16 @@ pub async fn enumerate<O: Oracle>(
         let Some((version, suites)) = highest else {
             return;
         };
+        // The groups only TLS 1.3 has are the early chain's, which started with the first TLS 1.3 pick.
+        let early_chain = run.tls13_pick.borrow().is_some();
         let (suites, groups): (Vec<CipherSuite>, Vec<NamedGroup>) = if version == TLS13 {
-            (suites, candidates.groups.clone())
+            let groups = candidates
+                .groups
+                .iter()
+                .copied()
+                .filter(|g| !early_chain || !candidates.tls13_only_groups.contains(g))
+                .collect();
+            (suites, groups)
         } else {
             (
                 suites
