@@ -2,6 +2,7 @@
 
 pub mod credssp;
 pub mod early;
+mod flight;
 pub mod journal;
 pub mod mcs;
 mod pacing;

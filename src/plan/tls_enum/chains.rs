@@ -293,19 +293,17 @@ impl<O: Oracle> Run<O> {
                 suite,
                 ..
             }) if part.contains(&suite) => (
-                {
-                    self.lock().tls13_refused = true;
-                    Some(Step {
-                        offered: part.clone(),
-                        picked: suite,
-                    })
-                },
+                Some(Step {
+                    offered: part.clone(),
+                    picked: suite,
+                }),
                 None,
                 true,
             ),
             // Anything else (a refusal, an older version): each chain starts on its own.
             _ => (None, None, false),
         };
+        self.lock().tls13_refused = tls13_refused;
         let tls13_chain = async {
             if tls13_refused {
                 (Vec::new(), ChainEnd::Exhausted)
