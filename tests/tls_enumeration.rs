@@ -281,6 +281,35 @@ async fn s_server_tls10_only_all_seclevel0() {
     .await;
 }
 
+/// The versions below TLS 1.2 are asked together (one hello per partition offering up to TLS 1.1): a server with
+/// TLS 1.0 and TLS 1.2 but not TLS 1.1 answers it at TLS 1.0, which says TLS 1.1 is off and starts TLS 1.0's
+/// chains.
+#[tokio::test]
+async fn s_server_tls10_and_tls12_without_tls11_server_order() {
+    let cipher =
+        "ECDHE-RSA-AES256-SHA:AES128-SHA:DES-CBC3-SHA:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0";
+    s_server_case(
+        "s_server TLS1.0+1.2 (no TLS1.1) -serverpref",
+        &["-no_tls1_1", "-no_tls1_3", "-serverpref", "-cipher", cipher],
+        || Expected::new(&["TLS1.0", "TLS1.2"], &[cipher], true),
+        48,
+    )
+    .await;
+}
+
+/// TLS 1.1 alone: the shared hellos are answered at TLS 1.1, and TLS 1.0 and SSL 3.0 are still asked on their own.
+#[tokio::test]
+async fn s_server_tls11_only() {
+    let cipher = "AES256-SHA:ECDHE-RSA-AES128-SHA:@SECLEVEL=0";
+    s_server_case(
+        "s_server -tls1_1 (2 suites)",
+        &["-tls1_1", "-cipher", cipher],
+        || Expected::new(&["TLS1.1"], &[cipher], false),
+        48,
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn s_server_tls12_only_short_list() {
     let cipher = "ECDHE-RSA-AES128-GCM-SHA256:AES256-SHA:DHE-RSA-AES128-SHA";

@@ -2,12 +2,13 @@
 //! each pick removed from the next offer, with retries and back-off, and what every answer teaches besides the pick.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{watch, Semaphore};
 
 use super::{EnumOptions, TLS12, TLS13};
 use crate::model::{Answer, CipherSuite, NamedGroup, Offer, ProtocolVersion, ScanError, Sni};
+use crate::plan::Scoped;
 use crate::probe::Oracle;
 
 /// Shared state of the running chains.
@@ -396,47 +397,107 @@ impl<O: Oracle> Run<O> {
         suites: Vec<CipherSuite>,
         groups: &[NamedGroup],
     ) {
-        loop {
-            let left: Vec<NamedGroup> = {
-                let seen = self.lock();
-                groups
-                    .iter()
-                    .copied()
-                    .filter(|g| !seen.groups.contains(g))
-                    .collect()
-            };
-            if left.is_empty() {
-                return;
-            }
-            let offer = Offer {
-                versions: vec![version],
-                suites: suites.clone(),
-                x25519_share: version == TLS13 && left.contains(&NamedGroup::X25519),
-                renegotiation_scsv: true,
-                shape: None,
-                sni: Sni::Name,
-                groups: left.clone(),
-            };
-            match self.ask(offer).await {
-                Some(Answer::Hello { group: Some(g), .. }) if left.contains(&g) => continue,
-                _ => return,
-            }
+        while self
+            .group_pick(version, &suites, self.unseen(groups))
+            .await
+            .is_some()
+        {}
+    }
+
+    /// Groups a server usually has all or none of (TLS 1.3's ffdhe groups: OpenSSL and GnuTLS have all five,
+    /// Schannel none): one hello offers them all, and when the server names one, every other is asked alone, at
+    /// once. As many hellos as a chain when the server has all of them, or all but one, or none; but two hellos'
+    /// time instead of one per group.
+    pub(super) async fn groups_fan_out(
+        run: &Arc<Self>,
+        version: ProtocolVersion,
+        suites: Vec<CipherSuite>,
+        groups: &[NamedGroup],
+    ) {
+        let first = run.group_pick(version, &suites, run.unseen(groups)).await;
+        if first.is_none() {
+            return;
+        }
+        let singles: Vec<_> = run
+            .unseen(groups)
+            .into_iter()
+            .map(|g| {
+                let (run, suites) = (run.clone(), suites.clone());
+                Scoped::spawn(async move { run.group_pick(version, &suites, vec![g]).await })
+            })
+            .collect();
+        for single in singles {
+            let _ = single.await;
+        }
+    }
+
+    /// `groups` not seen yet.
+    fn unseen(&self, groups: &[NamedGroup]) -> Vec<NamedGroup> {
+        let seen = self.lock();
+        groups
+            .iter()
+            .copied()
+            .filter(|g| !seen.groups.contains(g))
+            .collect()
+    }
+
+    /// One hello offering `left` (with the TLS 1.3 key share only for X25519): the group the server named, if it
+    /// is one of them (noted as seen by [`Self::ask`]).
+    async fn group_pick(
+        &self,
+        version: ProtocolVersion,
+        suites: &[CipherSuite],
+        left: Vec<NamedGroup>,
+    ) -> Option<NamedGroup> {
+        if left.is_empty() {
+            return None;
+        }
+        let offer = Offer {
+            versions: vec![version],
+            suites: suites.to_vec(),
+            x25519_share: version == TLS13 && left.contains(&NamedGroup::X25519),
+            renegotiation_scsv: true,
+            shape: None,
+            sni: Sni::Name,
+            groups: left.clone(),
+        };
+        match self.ask(offer).await {
+            Some(Answer::Hello { group: Some(g), .. }) if left.contains(&g) => Some(g),
+            _ => None,
         }
     }
 }
 
-/// Splits `suites` into at least `min` partitions of at most `max`, keeping the order within each.
-pub(super) fn partitions(suites: &[CipherSuite], max: usize, min: usize) -> Vec<Vec<CipherSuite>> {
+/// Splits `suites` into at least `min` partitions of at most `max`, the first of at most `max - shared` (its
+/// hello carries `shared` other suites: TLS 1.3's, beside TLS 1.2's first partition), keeping the order within
+/// each. Dealt in turn, not cut in runs: the list goes weakest first, and a server's suites bunch at its strong
+/// end (7 of the shadow server's 13 TLS 1.2 suites fell in the last of three runs, 2 in the first), so runs leave
+/// one long chain, one hello after another, beside short ones; dealt, the picks spread over the chains.
+pub(super) fn partitions(
+    suites: &[CipherSuite],
+    max: usize,
+    min: usize,
+    shared: usize,
+) -> Vec<Vec<CipherSuite>> {
     if suites.is_empty() {
         return Vec::new();
     }
-    let count = suites
-        .len()
-        .div_ceil(max.max(1))
-        .max(min.max(1))
-        .min(suites.len());
-    let size = suites.len().div_ceil(count);
-    suites.chunks(size).map(<[CipherSuite]>::to_vec).collect()
+    let max = max.max(1);
+    let first = max.saturating_sub(shared).max(1);
+    let needed = 1 + suites.len().saturating_sub(first).div_ceil(max);
+    let count = needed.max(min.max(1)).min(suites.len());
+    let cap = |i: usize| if i == 0 { first } else { max };
+    let mut parts: Vec<Vec<CipherSuite>> = vec![Vec::new(); count];
+    let mut turn = 0;
+    for s in suites {
+        // Every partition full cannot happen: `count` holds them all.
+        while parts[turn % count].len() >= cap(turn % count) {
+            turn += 1;
+        }
+        parts[turn % count].push(*s);
+        turn += 1;
+    }
+    parts
 }
 
 /// True when every step picked the first offered suite that the server accepts at all: what a server that

@@ -5,7 +5,8 @@
 //! chain (offer all, note the pick, remove it, repeat until the server refuses) and the chains run in parallel
 //! under a per-host connection limit. Offers list suites weakest first, so a server that imposes its own order
 //! shows it by deviating from ours; when every pick followed our order, one hello with two suites swapped tells
-//! client order from server order. The first hello of a version's chains doubles as its version test.
+//! client order from server order. The first hello of a version's chains doubles as its version test; the
+//! versions below TLS 1.2 share theirs (`old`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -16,13 +17,18 @@ use tokio::sync::{watch, Semaphore};
 use self::chains::{
     follows_client_order, merge_server_order, partitions, ChainEnd, Run, Seen, Step,
 };
+use self::old::ChainResult;
 use crate::model::{CipherSuite, NamedGroup, ProtocolVersion, ScanError, Sni};
+use crate::plan::Scoped;
 use crate::probe::Oracle;
 
 pub use self::chains::version_name;
 
 const TLS12: ProtocolVersion = ProtocolVersion::TLS1_2;
 const TLS13: ProtocolVersion = ProtocolVersion::TLS1_3;
+
+/// A task running chains, with the versions whose results it returns.
+type ChainsTask = Scoped<Vec<(ProtocolVersion, ChainResult)>>;
 
 /// Settings of the enumeration.
 #[derive(Debug, Clone)]
@@ -135,64 +141,80 @@ pub async fn enumerate<O: Oracle>(
         .iter()
         .find(|(v, _)| *v == TLS13)
         .map(|(_, s)| s.clone());
-    let mut tasks = Vec::new();
+    // The versions below TLS 1.2 go together when they share one candidate list (see `old`).
+    let old: Vec<&(ProtocolVersion, Vec<CipherSuite>)> = candidates
+        .suites
+        .iter()
+        .filter(|(v, _)| *v < TLS12)
+        .collect();
+    let joint = old.len() >= 2 && old.windows(2).all(|w| w[0].1 == w[1].1);
+    let mut tasks: Vec<(Vec<ProtocolVersion>, ChainsTask)> = Vec::new();
+    if let (true, Some((_, suites))) = (joint, old.first()) {
+        let versions: Vec<ProtocolVersion> = old.iter().map(|(v, _)| *v).collect();
+        let (run, suites, max) = (run.clone(), suites.clone(), opts.max_suites_per_hello);
+        let task = Scoped::spawn(old::together(run, versions.clone(), suites, max));
+        tasks.push((versions, task));
+    }
     for (version, suites) in &candidates.suites {
-        let min = candidates.min_partitions.get(version).copied().unwrap_or(1);
-        // Below TLS 1.2 a version is often disabled outright: the further partitions wait for the first one's
-        // first answer, and skip their hellos when the server refused the version itself.
-        let (tx, rx) = watch::channel(None::<bool>);
-        let gated = *version < TLS12;
-        let mut first = Some(tx);
-        // TLS 1.2's first partition shares one hello with every TLS 1.3 suite: leave room for them.
-        let max = if *version == TLS12 {
-            let tls13_len = tls13.as_ref().map_or(0, Vec::len);
-            opts.max_suites_per_hello.saturating_sub(tls13_len).max(1)
-        } else {
-            opts.max_suites_per_hello
-        };
-        for (i, part) in partitions(suites, max, min).into_iter().enumerate() {
-            let (run, version) = (run.clone(), *version);
-            if version == TLS13
+        let version = *version;
+        if (joint && version < TLS12)
+            || (version == TLS13
                 && tls13.is_some()
-                && candidates.suites.iter().any(|(v, _)| *v == TLS12)
-            {
-                continue; // run together with TLS 1.2's first chain, below
-            }
-            if version == TLS12 && i == 0 {
-                if let Some(t13) = tls13.clone() {
-                    let task =
-                        crate::plan::Scoped::spawn(
-                            async move { run.tls12_and_tls13(part, t13).await },
-                        );
-                    tasks.push((TLS12, TLS13, task));
-                    continue;
+                && candidates.suites.iter().any(|(v, _)| *v == TLS12))
+        {
+            continue; // asked together above, or with TLS 1.2's first chain below
+        }
+        let min = candidates
+            .min_partitions
+            .get(&version)
+            .copied()
+            .unwrap_or(1);
+        // TLS 1.2's first partition shares one hello with every TLS 1.3 suite: leave room for them.
+        let shared = match version {
+            TLS12 => tls13.as_ref().map_or(0, Vec::len),
+            _ => 0,
+        };
+        let parts = partitions(suites, opts.max_suites_per_hello, min, shared);
+        if version < TLS12 {
+            let task = Scoped::spawn({
+                let run = run.clone();
+                async move {
+                    let results = old::gated_chains(run, version, parts).await;
+                    results.into_iter().map(|r| (version, r)).collect()
                 }
-            }
-            let reporter = first.take();
-            let mut gate = (gated && reporter.is_none()).then(|| rx.clone());
-            let task = crate::plan::Scoped::spawn(async move {
-                if let Some(rx) = gate.as_mut() {
-                    let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
-                    if matches!(worth, Ok(false)) {
-                        return ((Vec::new(), ChainEnd::Exhausted), None);
-                    }
-                }
-                (run.chain(version, part, reporter, None).await, None)
             });
-            tasks.push((version, TLS13, task));
+            tasks.push((vec![version], task));
+            continue;
+        }
+        for (i, part) in parts.into_iter().enumerate() {
+            let run = run.clone();
+            let task = match (version == TLS12 && i == 0, tls13.clone()) {
+                (true, Some(t13)) => Scoped::spawn(async move {
+                    let (a, b) = run.tls12_and_tls13(part, t13).await;
+                    std::iter::once((TLS12, a))
+                        .chain(b.map(|b| (TLS13, b)))
+                        .collect()
+                }),
+                _ => Scoped::spawn(async move {
+                    vec![(version, run.chain(version, part, None, None).await)]
+                }),
+            };
+            tasks.push((vec![version], task));
         }
     }
     let (chains_done, mut chains_ended) = watch::channel(false);
     let collect = async {
         let mut chains: BTreeMap<ProtocolVersion, Vec<(Vec<Step>, ChainEnd)>> = BTreeMap::new();
-        for (version, second_version, task) in tasks {
-            let (result, second) = task.await.unwrap_or_else(|e| {
+        for (versions, task) in tasks {
+            let results = task.await.unwrap_or_else(|e| {
                 run.lock().anomalies.push(format!("a chain failed: {e}"));
-                ((Vec::new(), ChainEnd::Broken), None)
+                versions
+                    .iter()
+                    .map(|v| (*v, (Vec::new(), ChainEnd::Broken)))
+                    .collect()
             });
-            chains.entry(version).or_default().push(result);
-            if let Some(second) = second {
-                chains.entry(second_version).or_default().push(second);
+            for (version, result) in results {
+                chains.entry(version).or_default().push(result);
             }
         }
         chains_done.send_replace(true);
@@ -202,7 +224,7 @@ pub async fn enumerate<O: Oracle>(
     // as soon as one shows, beside the chains (one HelloRetryRequest per group), instead of in a chain of their
     // own after them. The other groups are left to the suite chains' picks, which show them at no extra hello.
     let early_run = run.clone();
-    let early_groups = crate::plan::Scoped::spawn(async move {
+    let early_groups = Scoped::spawn(async move {
         let run = early_run;
         let mut pick = run.tls13_pick.subscribe();
         let suite = tokio::select! {
@@ -211,7 +233,7 @@ pub async fn enumerate<O: Oracle>(
         };
         match suite {
             Some(suite) if !tls13_only.is_empty() => {
-                run.groups_chain(TLS13, vec![suite], &tls13_only).await;
+                Run::groups_fan_out(&run, TLS13, vec![suite], &tls13_only).await;
             }
             _ => {}
         }
@@ -355,5 +377,6 @@ pub async fn enumerate<O: Oracle>(
 }
 
 mod chains;
+mod old;
 #[cfg(test)]
 mod tests;

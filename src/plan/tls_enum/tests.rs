@@ -4,6 +4,7 @@ use super::*;
 use crate::model::{Answer, Offer};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 
 const TLS10: ProtocolVersion = ProtocolVersion::TLS1_0;
 
@@ -43,6 +44,8 @@ struct Sim {
     broken: bool,
     /// Answers a version it lacks with a protocol_version alert (else a plain refusal).
     version_alert: bool,
+    /// Chooses the highest version at which it has one of the offered suites, rather than its highest version.
+    version_by_suite: bool,
 }
 
 impl Oracle for Arc<Sim> {
@@ -85,7 +88,14 @@ impl Sim {
             Some(TLS13)
         } else {
             let max = offer.max_version().min(TLS12);
-            self.suites.keys().copied().filter(|v| *v <= max).max()
+            let has = |v: &ProtocolVersion| {
+                !self.version_by_suite || self.suites[v].iter().any(|s| offer.suites.contains(s))
+            };
+            self.suites
+                .keys()
+                .copied()
+                .filter(|v| *v <= max && has(v))
+                .max()
         };
         let Some(version) = version else {
             let detail = "protocol_version".to_string();
@@ -339,11 +349,182 @@ fn no_hello_carries_more_suites_than_the_limit_even_with_one_connection() {
 #[test]
 fn partitions_respect_the_hello_limit() {
     let suites: Vec<CipherSuite> = cs_range(0, 299);
-    let parts = partitions(&suites, 128, 1);
+    let parts = partitions(&suites, 128, 1, 0);
     assert_eq!(parts.len(), 3);
     assert!(parts.iter().all(|p| p.len() <= 128));
     let mut all = parts.concat();
     all.sort_unstable();
     assert_eq!(all, suites);
-    assert_eq!(partitions(&suites[..5], 128, 8).len(), 5);
+    assert_eq!(partitions(&suites[..5], 128, 8, 0).len(), 5);
+}
+
+const SSL3: ProtocolVersion = ProtocolVersion::SSL3_0;
+const TLS11: ProtocolVersion = ProtocolVersion::TLS1_1;
+
+/// A simulated server that keeps every offer it was asked.
+struct Recorder(Sim, Mutex<Vec<Offer>>);
+
+impl Oracle for Arc<Recorder> {
+    fn ask(&self, offer: Offer) -> impl Future<Output = Result<Answer, ScanError>> + Send {
+        let answer = self.0.answer(&offer);
+        if let Ok(mut offers) = self.1.lock() {
+            offers.push(offer);
+        }
+        async move { answer }
+    }
+}
+
+/// Enumerates `sim` and returns what it found with every offer it was asked.
+fn recorded(sim: Sim, cands: &Candidates) -> (Enumeration, Vec<Offer>) {
+    let oracle = Arc::new(Recorder(sim, Mutex::new(Vec::new())));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let e = rt.block_on(enumerate(oracle.clone(), cands, &EnumOptions::default()));
+    let offers = std::mem::take(&mut *oracle.1.lock().unwrap());
+    (e, offers)
+}
+
+/// SSL 3.0 to TLS 1.1 share one list of 200 suites (two hellos' worth), as the registry's do; TLS 1.2 has it too.
+fn old_candidates() -> Candidates {
+    let old = cs_range(1, 200);
+    Candidates {
+        suites: vec![
+            (SSL3, old.clone()),
+            (TLS10, old.clone()),
+            (TLS11, old.clone()),
+            (TLS12, old),
+        ],
+        groups: gs(&[29]),
+        ecdhe: BTreeSet::new(),
+        tls13_only_groups: BTreeSet::new(),
+        min_partitions: BTreeMap::new(),
+    }
+}
+
+fn old_offers(offers: &[Offer]) -> usize {
+    offers.iter().filter(|o| o.max_version() < TLS12).count()
+}
+
+#[test]
+fn versions_below_tls12_that_a_server_lacks_cost_one_hello_per_partition_together() {
+    let s = Sim {
+        suites: BTreeMap::from([(TLS12, cs(&[5, 150]))]),
+        groups: gs(&[29]),
+        ..Sim::default()
+    };
+    let (e, offers) = recorded(s, &old_candidates());
+    assert_eq!(
+        e.versions,
+        vec![(SSL3, false), (TLS10, false), (TLS11, false), (TLS12, true)]
+    );
+    // Two partitions of 100, each offering up to TLS 1.1: not two per version.
+    assert_eq!(old_offers(&offers), 2, "{offers:?}");
+    assert!(offers
+        .iter()
+        .filter(|o| o.max_version() < TLS12)
+        .all(|o| o.versions == vec![TLS11, TLS10, SSL3]));
+}
+
+#[test]
+fn an_answer_at_tls10_is_its_chains_first_step_and_tls11_is_not_supported() {
+    let s = Sim {
+        suites: BTreeMap::from([(TLS10, cs(&[40, 7, 3, 151])), (TLS12, cs(&[5]))]),
+        groups: gs(&[29]),
+        ..Sim::default()
+    };
+    let (e, offers) = recorded(s, &old_candidates());
+    assert_eq!(
+        e.versions,
+        vec![(SSL3, false), (TLS10, true), (TLS11, false), (TLS12, true)]
+    );
+    let set: BTreeSet<u16> = e.suites[&TLS10].iter().map(|s| s.0).collect();
+    assert_eq!(set, BTreeSet::from([3, 7, 40, 151]));
+    // No hello asks for TLS 1.1 alone; TLS 1.0: 4 picks (two of them the shared hellos') and a refusal per
+    // partition; SSL 3.0 below it: a refusal per partition (the Sim refuses with handshake_failure, which does
+    // not gate); TLS 1.0's order test (TLS 1.2 has one suite, so no test there to share).
+    assert!(!offers.iter().any(|o| o.versions == vec![TLS11]));
+    assert_eq!(old_offers(&offers), 4 + 2 + 2 + 1);
+    assert!(e.anomalies.is_empty(), "{:?}", e.anomalies);
+}
+
+#[test]
+fn every_version_below_tls12_stays_exact_when_all_are_supported() {
+    let s = Sim {
+        suites: BTreeMap::from([
+            (SSL3, cs(&[4, 10])),
+            (TLS10, cs(&[4, 10, 47, 180])),
+            (TLS11, cs(&[4, 10, 47, 180])),
+        ]),
+        groups: gs(&[29]),
+        ..Sim::default()
+    };
+    let (e, _) = recorded(s, &old_candidates());
+    let set = |v: ProtocolVersion| e.suites[&v].iter().map(|s| s.0).collect::<BTreeSet<_>>();
+    assert_eq!(set(SSL3), BTreeSet::from([4, 10]));
+    assert_eq!(set(TLS10), BTreeSet::from([4, 10, 47, 180]));
+    assert_eq!(set(TLS11), BTreeSet::from([4, 10, 47, 180]));
+    assert_eq!(
+        e.versions,
+        vec![(SSL3, true), (TLS10, true), (TLS11, true), (TLS12, false)]
+    );
+}
+
+#[test]
+fn a_server_that_picks_its_version_by_the_suites_is_asked_one_version_at_a_time() {
+    // Suite 5 (first partition) only at TLS 1.1, 150 (second) only at TLS 1.0: the two answers name two
+    // versions, and neither answer alone would have shown the other version's suite.
+    let s = Sim {
+        suites: BTreeMap::from([(TLS10, cs(&[150])), (TLS11, cs(&[5]))]),
+        groups: gs(&[29]),
+        version_by_suite: true,
+        ..Sim::default()
+    };
+    let (e, _) = recorded(s, &old_candidates());
+    assert_eq!(codes(&e.suites[&TLS11]), vec![5]);
+    assert_eq!(codes(&e.suites[&TLS10]), vec![150]);
+    assert_eq!(
+        e.versions,
+        vec![(SSL3, false), (TLS10, true), (TLS11, true), (TLS12, false)]
+    );
+}
+
+#[test]
+fn tls13_only_groups_are_asked_all_then_each_alone() {
+    let mut s = sim(false);
+    s.suites.insert(TLS13, cs(&[0x1301]));
+    s.groups = gs(&[29, 256, 258, 260]);
+    let mut cands = candidates(20);
+    cands.groups = gs(&[29, 256, 257, 258, 259, 260]);
+    cands.tls13_only_groups = gs(&[256, 257, 258, 259, 260]).into_iter().collect();
+    let (e, offers) = recorded(s, &cands);
+    assert_eq!(e.groups, gs(&[29, 256, 258, 260]));
+    // One hello with every one the suite chains did not show (this server follows the client's group order, so
+    // they show some), then each of the others alone, all with the suite TLS 1.3 picked.
+    let ffdhe: Vec<&Offer> = offers
+        .iter()
+        .filter(|o| o.groups.iter().all(|g| g.0 >= 256))
+        .collect();
+    let first = ffdhe[0].groups.len();
+    assert!(first >= 2, "{ffdhe:?}");
+    assert_eq!(ffdhe.len(), first, "{ffdhe:?}");
+    assert!(ffdhe[1..].iter().all(|o| o.groups.len() == 1));
+    assert!(ffdhe.iter().all(|o| o.suites == cs(&[0x1301])));
+}
+
+#[test]
+fn partitions_are_dealt_in_turn_and_the_first_leaves_room_for_what_it_shares() {
+    let parts = partitions(&cs_range(1, 12), 128, 3, 0);
+    assert_eq!(
+        parts.iter().map(|p| codes(p)).collect::<Vec<_>>(),
+        vec![vec![1, 4, 7, 10], vec![2, 5, 8, 11], vec![3, 6, 9, 12]]
+    );
+    // 342 TLS 1.2 suites beside 16 of TLS 1.3: three hellos hold them (112 + 128 + 128), not four.
+    let parts = partitions(&cs_range(1, 342), 128, 3, 16);
+    assert_eq!(parts.len(), 3);
+    assert!(parts[0].len() <= 112 && parts[1..].iter().all(|p| p.len() <= 128));
+    let mut all = parts.concat();
+    all.sort_unstable();
+    assert_eq!(all, cs_range(1, 342));
 }
