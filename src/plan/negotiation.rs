@@ -26,7 +26,40 @@ pub(super) async fn matrix(
     opts: &PlanOptions,
     report: &mut TargetReport,
 ) -> Option<Negotiated> {
-    // SSL first: it tells whether this is an RDP server at all, and usually opens the TLS path.
+    let semaphore = Arc::new(Semaphore::new(opts.max_conns.max(1)));
+    let others = [
+        Protocols::RDP,
+        Protocols::HYBRID,
+        Protocols::RDSTLS,
+        Protocols::HYBRID_EX,
+        Protocols::RDSAAD,
+    ];
+    let spawn_others = || {
+        others
+            .iter()
+            .map(|&p| {
+                let ctx = ctx.clone();
+                let sem = semaphore.clone();
+                super::Scoped::spawn(async move {
+                    let _permit = sem.acquire_owned().await;
+                    let outcome = negotiate(&ctx, addr, p).await;
+                    let dropped = is_drop(&outcome);
+                    let local = outcome
+                        .as_ref()
+                        .err()
+                        .filter(|e| e.kind == ErrorKind::Local)
+                        .cloned();
+                    (classify(p, outcome), local, dropped)
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    // Every probe at once: the answers come one after another from a server that spends its time on each new
+    // connection (the shadow server, some 80 ms of CPU), so waiting for SSL's before sending the others put that
+    // server's idle time on every scan (0.16 and 0.18 s of the median, in two runs of ten at 25 ms each way).
+    // SSL's answer is still read first: it tells whether this is an RDP server at all (if not, the others are
+    // dropped unread).
+    let tasks = spawn_others();
     let first = match negotiate(ctx, addr, Protocols::SSL).await {
         Ok(n) => n,
         Err(e) => {
@@ -37,32 +70,7 @@ pub(super) async fn matrix(
     let mut ready: Vec<(Protocols, Conn)> = Vec::new();
     let (ssl_probe, ssl_stream, mut legacy) = classify(Protocols::SSL, Ok(first));
     ready.extend(ssl_stream.map(|s| (Protocols::SSL, s)));
-
-    let semaphore = Arc::new(Semaphore::new(opts.max_conns.max(1)));
-    let others = [
-        Protocols::RDP,
-        Protocols::HYBRID,
-        Protocols::RDSTLS,
-        Protocols::HYBRID_EX,
-        Protocols::RDSAAD,
-    ];
-    let mut tasks = Vec::new();
     let mut local: Option<ScanError> = None;
-    for p in others {
-        let ctx = ctx.clone();
-        let sem = semaphore.clone();
-        tasks.push(super::Scoped::spawn(async move {
-            let _permit = sem.acquire_owned().await;
-            let outcome = negotiate(&ctx, addr, p).await;
-            let dropped = is_drop(&outcome);
-            let local = outcome
-                .as_ref()
-                .err()
-                .filter(|e| e.kind == ErrorKind::Local)
-                .cloned();
-            (classify(p, outcome), local, dropped)
-        }));
-    }
     let mut probes = vec![ssl_probe];
     let mut dropped = Vec::new();
     for (task, p) in tasks.into_iter().zip(others) {
