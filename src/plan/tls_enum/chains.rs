@@ -17,8 +17,10 @@ pub(super) struct Run<O> {
     pub(super) opts: EnumOptions,
     pub(super) slots: Semaphore,
     pub(super) groups_offer: Vec<NamedGroup>,
+    /// Groups only TLS 1.3 negotiates (ffdhe), which only hellos of their own show: offered after the others.
+    pub(super) tls13_only: BTreeSet<NamedGroup>,
     pub(super) seen: Mutex<Seen>,
-    /// The first TLS 1.3 suite a ServerHello picked: the groups chain of TLS 1.3 starts on it at once, beside
+    /// The first TLS 1.3 suite a ServerHello picked: the groups of TLS 1.3 that no pick shows are asked on it at once, beside
     /// the suite chains, instead of after them.
     pub(super) tls13_pick: watch::Sender<Option<CipherSuite>>,
 }
@@ -75,20 +77,26 @@ impl<O: Oracle> Run<O> {
 
     /// Groups to offer: the ones not seen yet first, so that a server that follows the client's group order
     /// shows a new group with each ECDHE pick; each hello starts at another unseen group, so that hellos in
-    /// flight at once do not all ask about the same one.
+    /// flight at once do not all ask about the same one. The turn goes round the groups a pick can show: one
+    /// that started at an ffdhe group would show the curve after it, as the next turn does (with five ffdhe
+    /// groups among nine unseen, most turns asked about one curve, and the curves left cost hellos of their own).
     pub(super) fn groups_for_offer(&self) -> Vec<NamedGroup> {
         let mut seen = self.lock();
-        let (mut unseen, known): (Vec<NamedGroup>, Vec<NamedGroup>) = self
+        let (unseen, known): (Vec<NamedGroup>, Vec<NamedGroup>) = self
             .groups_offer
             .iter()
             .partition(|g| !seen.groups.contains(g));
-        if !unseen.is_empty() {
-            let turn = seen.group_turn % unseen.len();
-            unseen.rotate_left(turn);
+        let (mut turning, last): (Vec<NamedGroup>, Vec<NamedGroup>) = unseen
+            .into_iter()
+            .partition(|g| !self.tls13_only.contains(g));
+        if !turning.is_empty() {
+            let turn = seen.group_turn % turning.len();
+            turning.rotate_left(turn);
             seen.group_turn += 1;
         }
-        unseen.extend(known);
-        unseen
+        turning.extend(last);
+        turning.extend(known);
+        turning
     }
 
     /// Asks once, with retries and back-off on network errors.
@@ -390,24 +398,11 @@ impl<O: Oracle> Run<O> {
         }
     }
 
-    /// Groups not seen during the suite chains: an elimination chain of its own over the groups left.
-    pub(super) async fn groups_chain(
-        &self,
-        version: ProtocolVersion,
-        suites: Vec<CipherSuite>,
-        groups: &[NamedGroup],
-    ) {
-        while self
-            .group_pick(version, &suites, self.unseen(groups))
-            .await
-            .is_some()
-        {}
-    }
-
-    /// Groups a server usually has all or none of (TLS 1.3's ffdhe groups: OpenSSL and GnuTLS have all five,
-    /// Schannel none): one hello offers them all, and when the server names one, every other is asked alone, at
-    /// once. As many hellos as a chain when the server has all of them, or all but one, or none; but two hellos'
-    /// time instead of one per group.
+    /// Groups not seen yet: one hello offers them all, and when the server names one, every other is asked
+    /// alone, at once. As many hellos as an elimination chain when the server has all of them, all but one, or
+    /// none (TLS 1.3's ffdhe groups: OpenSSL and GnuTLS have all five, Schannel none; the curves the suite chains'
+    /// picks did not show), but two hellos' time instead of one per group: a chain's hellos, one after another,
+    /// ended some of the shadow server's scans (two HelloRetryRequests in a row, 0.3 s at 25 ms each way).
     pub(super) async fn groups_fan_out(
         run: &Arc<Self>,
         version: ProtocolVersion,

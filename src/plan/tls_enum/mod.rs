@@ -123,6 +123,7 @@ pub async fn enumerate<O: Oracle>(
         opts: opts.clone(),
         slots: Semaphore::new(opts.max_conns.max(1)),
         groups_offer: candidates.groups.clone(),
+        tls13_only: candidates.tls13_only_groups.clone(),
         seen: Mutex::new(Seen::default()),
         tls13_pick: watch::channel(None).0,
     });
@@ -279,7 +280,7 @@ pub async fn enumerate<O: Oracle>(
             )
         };
         if !suites.is_empty() {
-            run.groups_chain(version, suites, &groups).await;
+            Run::groups_fan_out(&run, version, suites, &groups).await;
         }
     };
     let order = async {
@@ -350,7 +351,7 @@ pub async fn enumerate<O: Oracle>(
     if let Err(e) = early {
         run.lock()
             .anomalies
-            .push(format!("the groups chain failed: {e}"));
+            .push(format!("the groups task failed: {e}"));
     }
     out.versions.sort_unstable();
 

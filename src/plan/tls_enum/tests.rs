@@ -186,7 +186,7 @@ fn client_order_server_sets_are_exact_and_order_is_not_enforced() {
     assert!(e.anomalies.is_empty(), "{:?}", e.anomalies);
     // 9 picks, one refusal per partition (3 at TLS1.0, 3 at TLS1.2; TLS1.3's refusal came with TLS1.2's
     // first pick, in one hello offering both), one order test (at TLS1.2; TLS1.0's picks followed our order
-    // too), and the group chain's closing refusal.
+    // too), and the groups hello that shows the picks left nothing out (refused).
     assert_eq!(e.server_order[&TLS10], Some(false));
     assert_eq!(e.hellos, 9 + 6 + 1 + 1);
 }
