@@ -229,10 +229,7 @@ mod tests {
         let a = finish(
             &s,
             server_hello(ProtocolVersion::TLS1_2, None, 0xC02F),
-            Flight {
-                group: None,
-                ..Flight::default()
-            },
+            Flight::default(),
         )
         .unwrap();
         assert!(matches!(a, Answer::VersionRefused { .. }), "{a:?}");
@@ -270,20 +267,14 @@ mod tests {
         let a = finish(
             &s,
             server_hello(ProtocolVersion::TLS1_2, None, 0x0035),
-            Flight {
-                group: None,
-                ..Flight::default()
-            },
+            Flight::default(),
         )
         .unwrap();
         assert!(matches!(a, Answer::Violation { .. }), "{a:?}");
         let a = finish(
             &s,
             server_hello(ProtocolVersion::TLS1_0, None, 0x002F),
-            Flight {
-                group: None,
-                ..Flight::default()
-            },
+            Flight::default(),
         )
         .unwrap();
         assert!(

@@ -177,13 +177,8 @@ pub async fn enumerate<O: Oracle>(
         };
         let parts = partitions(suites, opts.max_suites_per_hello, min, shared);
         if version < TLS12 {
-            let task = Scoped::spawn({
-                let run = run.clone();
-                async move {
-                    let results = old::gated_chains(run, version, parts).await;
-                    results.into_iter().map(|r| (version, r)).collect()
-                }
-            });
+            let run = run.clone();
+            let task = Scoped::spawn(async move { old::alone(&run, &[version], &parts).await });
             tasks.push((vec![version], task));
             continue;
         }

@@ -14,6 +14,7 @@
 use std::sync::Arc;
 
 use tokio::sync::watch;
+use tokio::task::JoinError;
 
 use super::chains::{partitions, version_name, ChainEnd, Run, Step};
 use crate::model::{Answer, CipherSuite, Offer, ProtocolVersion, Sni};
@@ -31,7 +32,6 @@ pub(super) async fn together<O: Oracle>(
     max: usize,
 ) -> Vec<(ProtocolVersion, ChainResult)> {
     let parts = partitions(&suites, max, 1, 0);
-    let count = parts.len();
     let every = |end: ChainEnd| -> Vec<(ProtocolVersion, ChainResult)> {
         versions
             .iter()
@@ -101,25 +101,13 @@ pub(super) async fn together<O: Oracle>(
         return every(ChainEnd::Exhausted);
     };
     if mixed {
-        let tasks: Vec<_> = versions
-            .iter()
-            .map(|v| {
-                (
-                    *v,
-                    Scoped::spawn(gated_chains(run.clone(), *v, parts.clone())),
-                )
-            })
-            .collect();
-        let mut out = Vec::new();
-        for (v, task) in tasks {
-            out.extend(results(&run, task.await, count).into_iter().map(|r| (v, r)));
-        }
-        return out;
+        return alone(&run, &versions, &parts).await;
     }
 
     // The version answered: each partition's chain goes on from its pick; a refused partition has none there.
     let answered: Vec<_> = parts
-        .into_iter()
+        .iter()
+        .cloned()
         .zip(seeds)
         .map(|(part, seed)| {
             let run = run.clone();
@@ -131,77 +119,62 @@ pub(super) async fn together<O: Oracle>(
             })
         })
         .collect();
-    let lower: Vec<_> = versions
-        .iter()
-        .filter(|v| **v < top)
-        .map(|v| {
-            let parts = partitions(&suites, max, 1, 0);
-            (*v, Scoped::spawn(gated_chains(run.clone(), *v, parts)))
-        })
-        .collect();
-    let mut out: Vec<(ProtocolVersion, ChainResult)> = versions
-        .iter()
-        .filter(|v| **v > top)
-        .map(|v| (*v, (Vec::new(), ChainEnd::Downgraded(top))))
-        .collect();
+    // The versions below it, on their own (while those chains run); the ones above it are not supported.
+    let lower: Vec<ProtocolVersion> = versions.iter().copied().filter(|v| *v < top).collect();
+    let mut out = alone(&run, &lower, &parts).await;
+    out.extend(
+        versions
+            .iter()
+            .filter(|v| **v > top)
+            .map(|v| (*v, (Vec::new(), ChainEnd::Downgraded(top)))),
+    );
     for task in answered {
-        let result = task.await.unwrap_or_else(|e| {
-            run.lock().anomalies.push(format!("a chain failed: {e}"));
-            (Vec::new(), ChainEnd::Broken)
-        });
-        out.push((top, result));
-    }
-    for (v, task) in lower {
-        out.extend(results(&run, task.await, count).into_iter().map(|r| (v, r)));
+        out.push((top, joined(&run, task.await)));
     }
     out
 }
 
-/// A gated version's results, or one broken chain per partition when its task failed.
-fn results<O: Oracle>(
-    run: &Run<O>,
-    joined: Result<Vec<ChainResult>, tokio::task::JoinError>,
-    parts: usize,
-) -> Vec<ChainResult> {
-    joined.unwrap_or_else(|e| {
+/// A chain's result, or a broken chain (noted) when its task failed.
+fn joined(run: &Run<impl Oracle>, result: Result<ChainResult, JoinError>) -> ChainResult {
+    result.unwrap_or_else(|e| {
         run.lock().anomalies.push(format!("a chain failed: {e}"));
-        vec![(Vec::new(), ChainEnd::Broken); parts.max(1)]
+        (Vec::new(), ChainEnd::Broken)
     })
 }
 
-/// One version below TLS 1.2 on its own: a chain per partition, all at once, but the further partitions wait for
-/// the first one's first answer, and skip their hellos when the server refused the version itself (below TLS 1.2
-/// a version is often disabled outright).
-pub(super) async fn gated_chains<O: Oracle>(
-    run: Arc<Run<O>>,
-    version: ProtocolVersion,
-    parts: Vec<Vec<CipherSuite>>,
-) -> Vec<ChainResult> {
-    let (tx, rx) = watch::channel(None::<bool>);
-    let mut first = Some(tx);
-    let tasks: Vec<_> = parts
-        .into_iter()
-        .map(|part| {
+/// Versions below TLS 1.2 each on its own: a chain per partition, all at once, but a version's further partitions
+/// wait for its first one's first answer, and skip their hellos when the server refused the version itself (below
+/// TLS 1.2 a version is often disabled outright).
+pub(super) async fn alone<O: Oracle>(
+    run: &Arc<Run<O>>,
+    versions: &[ProtocolVersion],
+    parts: &[Vec<CipherSuite>],
+) -> Vec<(ProtocolVersion, ChainResult)> {
+    let mut tasks = Vec::new();
+    for &version in versions {
+        let (tx, rx) = watch::channel(None::<bool>);
+        let mut first = Some(tx);
+        for part in parts.iter().cloned() {
             let run = run.clone();
             let reporter = first.take();
             let mut gate = reporter.is_none().then(|| rx.clone());
-            Scoped::spawn(async move {
-                if let Some(rx) = gate.as_mut() {
-                    let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
-                    if matches!(worth, Ok(false)) {
-                        return (Vec::new(), ChainEnd::Exhausted);
+            tasks.push((
+                version,
+                Scoped::spawn(async move {
+                    if let Some(rx) = gate.as_mut() {
+                        let worth = rx.wait_for(Option::is_some).await.map(|v| *v == Some(true));
+                        if matches!(worth, Ok(false)) {
+                            return (Vec::new(), ChainEnd::Exhausted);
+                        }
                     }
-                }
-                run.chain(version, part, reporter, None).await
-            })
-        })
-        .collect();
+                    run.chain(version, part, reporter, None).await
+                }),
+            ));
+        }
+    }
     let mut out = Vec::new();
-    for task in tasks {
-        out.push(task.await.unwrap_or_else(|e| {
-            run.lock().anomalies.push(format!("a chain failed: {e}"));
-            (Vec::new(), ChainEnd::Broken)
-        }));
+    for (version, task) in tasks {
+        out.push((version, joined(run, task.await)));
     }
     out
 }

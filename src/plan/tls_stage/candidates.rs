@@ -43,7 +43,7 @@ pub fn strength(i: &SuiteInfo) -> impl Ord {
 pub const SERVER_BOUND_CHAINS: usize = 3;
 
 /// The candidates of the registry for every version, chains sized to hide latency with `max_conns` in flight.
-/// `server_bound`: the server answers one connection after another (FreeRDP's shadow server spends some 45 ms of
+/// `server_bound`: the server answers one connection after another (FreeRDP's shadow server spends some 80 ms of
 /// CPU on each): parallel chains then buy less time, and each one's closing refusal costs that work, so TLS 1.2
 /// gets [`SERVER_BOUND_CHAINS`].
 pub fn registry_candidates(max_conns: usize, server_bound: bool) -> Candidates {
@@ -80,7 +80,8 @@ pub fn registry_candidates(max_conns: usize, server_bound: bool) -> Candidates {
         // TLS 1.2 has the most suites to find: more chains, so that their length (each step two round trips with
         // early hellos) stays short, but each one's closing refusal is a connection: five, measured on xrdp
         // legacy (88 suites) against six: 107 connections instead of 108 (of sslscan's 144), 2.3-2.5 s at 25 ms
-        // each way instead of 2.2-2.4 s. The older versions run two chains each (their suites exceed one hello).
+        // each way instead of 2.2-2.4 s. The older versions share two hellos first (`tls_enum::old`), then run
+        // two chains each where they are supported (their suites exceed one hello).
         min_partitions: BTreeMap::from([(
             ProtocolVersion::TLS1_2,
             if server_bound {
